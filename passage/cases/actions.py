@@ -1,0 +1,116 @@
+"""What users do to cases: move a case to another stage, assign it, read its identity details.
+
+Each function checks the rule, writes the change, the timeline entry and the audit record in
+one transaction, and changes nothing when the rule says no.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passage.cases.lifecycle import OPEN_STAGES, Stage, roles_allowed
+from passage.cases.models import Case, TimelineEntry
+from passage.core import audit
+from passage.core.access import Action, can
+
+
+class CaseActionError(Exception):
+    """A rule said no; the message is for the user."""
+
+
+def move_case(actor, case: Case, to_stage: str, *, note: str = "", request=None) -> Case:
+    """Move `case` to `to_stage` if that move is allowed from its stage and for the actor's role."""
+    if not can(actor, Action.TRANSITION, case):
+        raise PermissionDenied
+    from_stage = case.stage
+    if to_stage not in Stage.values:
+        raise CaseActionError(_("“%(stage)s” is not a stage.") % {"stage": to_stage})
+    allowed = roles_allowed(from_stage, to_stage)
+    if not allowed:
+        raise CaseActionError(
+            _("A case cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": Stage(from_stage).label, "to": Stage(to_stage).label}
+        )
+    if actor.role not in allowed:
+        raise CaseActionError(
+            _("Your role cannot move a case from “%(from)s” to “%(to)s”.")
+            % {"from": Stage(from_stage).label, "to": Stage(to_stage).label}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        # Compare-and-set: of two concurrent moves from the same stage, only one matches a row.
+        moved = Case.objects.filter(pk=case.pk, stage=from_stage).update(
+            stage=to_stage, stage_changed_at=now, is_open=to_stage in OPEN_STAGES
+        )
+        if not moved:
+            raise CaseActionError(
+                _("Someone else changed this case a moment ago. Reload it and try again.")
+            )
+        TimelineEntry.objects.create(
+            case=case,
+            at=now,
+            actor=actor,
+            kind=TimelineEntry.Kind.STAGE,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            note=note,
+        )
+        audit.record(
+            actor, "case.move", case, request=request, detail={"from": from_stage, "to": to_stage}
+        )
+    case.stage, case.stage_changed_at, case.is_open = to_stage, now, to_stage in OPEN_STAGES
+    return case
+
+
+def assign_case(actor, case: Case, *, cell, users, request=None) -> Case:
+    """Give the case to a cell and to named users (replacing the previous assignment)."""
+    if not can(actor, Action.ASSIGN, case):
+        raise PermissionDenied
+    with transaction.atomic():
+        case.cell = cell
+        case.save(update_fields=["cell"])
+        case.assignees.set(users)
+        user_ids = sorted(u.pk for u in users)
+        TimelineEntry.objects.create(case=case, actor=actor, kind=TimelineEntry.Kind.ASSIGNMENT)
+        audit.record(
+            actor,
+            "case.assign",
+            case,
+            request=request,
+            detail={"cell": cell.pk if cell else None, "users": user_ids},
+        )
+    return case
+
+
+@dataclass(frozen=True)
+class Identity:
+    names: list[str]
+    unit: str
+    township: str
+    contact_handle: str
+    age: int | None
+    family_at_risk: bool
+    request_notes: list[tuple]
+
+
+def read_identity(actor, case: Case, *, request=None) -> Identity:
+    """Open the person's sealed details for someone assigned to the case, and audit the read."""
+    if not can(actor, Action.VIEW_IDENTITY, case):
+        raise PermissionDenied
+    person = case.person
+    audit.record(
+        actor, "person.read_identity", person, request=request, detail={"case": str(case.pk)}
+    )
+    notes = [(r.received_at, r.get_channel_display(), r.notes) for r in case.requests.all()]
+    return Identity(
+        names=person.names,
+        unit=person.unit,
+        township=person.township,
+        contact_handle=person.contact_handle,
+        age=person.age,
+        family_at_risk=person.family_at_risk,
+        request_notes=notes,
+    )

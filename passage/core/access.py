@@ -1,0 +1,85 @@
+"""Who may see and do what: the one place that decides (DESIGN.md, "Need-to-know").
+
+Views never filter cases by hand: they call `visible_cases` (via `Case.objects.visible_to`)
+for lists and `get_case_or_404` / `can` for single objects. An outsider gets 404, never a hint.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from passage.accounts.roles import CASE_ROLES, Role
+
+
+class Action:
+    VIEW_CASE = "view_case"  # summary: pseudonym, stage, urgency, dates
+    VIEW_IDENTITY = "view_identity"  # names, unit, township, contact, notes
+    LOG_REQUEST = "log_request"
+    TRANSITION = "transition"
+    ASSIGN = "assign"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_assigned(user, case) -> bool:
+    """Assigned to the case by name or through one of the user's cells."""
+    if case.assignees.filter(pk=user.pk).exists():
+        return True
+    return case.cell_id is not None and user.cells.filter(pk=case.cell_id).exists()
+
+
+def visible_cases(queryset, user):
+    if not _active(user) or user.role not in CASE_ROLES:
+        return queryset.none()
+    if user.role == Role.COORDINATOR:
+        return queryset
+    # Subqueries rather than joins: no duplicate rows, so no DISTINCT on large lists.
+    assigned = queryset.model.assignees.through.objects.filter(user=user).values("case_id")
+    return queryset.filter(Q(pk__in=assigned) | Q(cell__in=user.cells.values("pk")))
+
+
+def can(user, action: str, obj=None) -> bool:
+    if not _active(user):
+        return False
+    role = user.role
+    if action == Action.MANAGE_USERS:
+        return role == Role.ADMIN
+    if action == Action.VIEW_AUDIT:
+        return role == Role.COORDINATOR
+    if action == Action.LOG_REQUEST and obj is None:
+        return role in (Role.INTAKE, Role.COORDINATOR)
+    if obj is None or role not in CASE_ROLES:
+        return False
+    assigned = is_assigned(user, obj)
+    if action == Action.VIEW_CASE:
+        return role == Role.COORDINATOR or assigned
+    if action == Action.VIEW_IDENTITY:
+        return assigned
+    if action == Action.LOG_REQUEST:
+        return role in (Role.INTAKE, Role.COORDINATOR) and (role == Role.COORDINATOR or assigned)
+    if action == Action.TRANSITION:
+        return role == Role.COORDINATOR or assigned
+    if action == Action.ASSIGN:
+        return role == Role.COORDINATOR
+    return False
+
+
+def get_case_or_404(user, case_id, action: str = Action.VIEW_CASE):
+    """The case if the user may do `action` on it; 404 for anyone who may not even see it,
+    403 (PermissionDenied) for someone who sees it but may not do this."""
+    from passage.cases.models import Case
+
+    case = (
+        visible_cases(Case.objects.select_related("person", "cell"), user)
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if not can(user, action, case):
+        raise PermissionDenied
+    return case

@@ -1,0 +1,18 @@
+from passage.accounts.roles import CASE_ROLES
+from passage.core.access import Action, can
+from passage.core.models import Organisation
+
+
+def organisation(request):
+    """The organisation's name and which menu entries this user may see."""
+    user = getattr(request, "user", None)
+    org = Organisation.current()
+    return {
+        "organisation": org,
+        "nav": {
+            "queue": bool(user and user.is_authenticated and user.role in CASE_ROLES),
+            "log_request": can(user, Action.LOG_REQUEST),
+            "audit": can(user, Action.VIEW_AUDIT),
+            "users": can(user, Action.MANAGE_USERS),
+        },
+    }

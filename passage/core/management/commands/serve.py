@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand
+from gunicorn.app.base import BaseApplication
+
+from passage.wsgi import application
+
+
+class _Server(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve Passage with gunicorn (127.0.0.1:8000 by default; put TLS in front for a team)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args, bind, workers, threads, **options):
+        self.stdout.write(f"Passage is at http://{bind}/ (Ctrl-C stops it)")
+        _Server(
+            {
+                "bind": bind,
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                # Access logs carry URLs and addresses; keep them off by default.
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+            }
+        ).run()

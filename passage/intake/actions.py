@@ -1,0 +1,90 @@
+"""Logging a request: a new person and case, or one more request on a known person's case."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from passage.accounts.roles import Role
+from passage.cases.lifecycle import Stage
+from passage.cases.models import Case, Person, TimelineEntry
+from passage.cases.pseudonyms import new_pseudonym
+from passage.core import audit
+from passage.core.access import Action, can
+from passage.intake.models import Request
+
+PERSON_FIELDS = ("rank", "branch", "unit", "region", "township", "age", "family_at_risk")
+
+
+def _request_on(case: Case, person: Person, actor, data: dict) -> Request:
+    return Request.objects.create(
+        person=person,
+        case=case,
+        channel=data["channel"],
+        received_at=data["received_at"],
+        language=data["language"],
+        urgency=data["urgency"],
+        notes=data.get("notes", ""),
+        logged_by=actor,
+    )
+
+
+def log_new_request(actor, data: dict, *, request=None) -> Case:
+    """A first request from someone: creates the person (with a pseudonym), the case, the request.
+
+    The intake officer who logs it is assigned to the case so they can follow up.
+    """
+    if not can(actor, Action.LOG_REQUEST):
+        raise PermissionDenied
+    with transaction.atomic():
+        person = Person(
+            pseudonym=new_pseudonym(lambda n: Person.objects.filter(pseudonym=n).exists()),
+            names=data.get("names", []),
+            contact_handle=data.get("contact_handle", ""),
+            **{f: data[f] for f in PERSON_FIELDS if data.get(f) is not None},
+        )
+        person.save()
+        case = Case.objects.create(
+            person=person,
+            urgency=data["urgency"],
+            stage=Stage.RECEIVED,
+            latest_channel=data["channel"],
+        )
+        if actor.role == Role.INTAKE:
+            case.assignees.add(actor)
+        req = _request_on(case, person, actor, data)
+        TimelineEntry.objects.create(case=case, actor=actor, kind=TimelineEntry.Kind.REQUEST)
+        audit.record(actor, "request.create", req, request=request, detail={"case": str(case.pk)})
+    return case
+
+
+def log_follow_up_request(actor, case: Case, data: dict, *, request=None) -> Case:
+    """Another request about a known person, attached to their case; new aliases are added."""
+    if not can(actor, Action.LOG_REQUEST, case):
+        raise PermissionDenied
+    with transaction.atomic():
+        person = case.person
+        changed = []
+        new_names = [n for n in data.get("names", []) if n not in person.names]
+        if new_names:
+            person.names = person.names + new_names
+            changed.append("names")
+        if data.get("contact_handle") and data["contact_handle"] != person.contact_handle:
+            person.contact_handle = data["contact_handle"]
+            changed.append("contact_handle")
+        if changed:
+            person.save(update_fields=changed)
+        case.urgency = max(case.urgency, data["urgency"])
+        case.latest_channel = data["channel"]
+        case.save(update_fields=["urgency", "latest_channel"])
+        req = _request_on(case, person, actor, data)
+        TimelineEntry.objects.create(
+            case=case, at=timezone.now(), actor=actor, kind=TimelineEntry.Kind.REQUEST
+        )
+        audit.record(
+            actor,
+            "request.create",
+            req,
+            request=request,
+            detail={"case": str(case.pk), "person_fields_changed": changed},
+        )
+    return case

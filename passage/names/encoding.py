@@ -1,0 +1,56 @@
+"""Bring Burmese text to one form: Zawgyi detected and converted, Unicode NFC, no invisible characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import para
+from myanmartools import ZawgyiDetector
+
+# myanmartools documents these cut-offs: above 0.95 the text is Zawgyi, below 0.05 it is Unicode.
+ZAWGYI_LIKELY = 0.95
+UNICODE_LIKELY = 0.05
+
+_BURMESE = re.compile(r"[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
+# Only Zawgyi writes these: its asat as U+1039 with no consonant after it, a vowel E or medial RA
+# before the consonant it belongs to, or code points from Zawgyi's private block.
+_ZAWGYI_SHAPES = re.compile(
+    r"\u1039(?![\u1000-\u1021])|(?:^|[^\u1000-\u1021\u103f])[\u1031\u103b]|[\u1060-\u1097]"
+)
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_BURMESE_DIGITS = str.maketrans("၀၁၂၃၄၅၆၇၈၉", "0123456789")
+
+
+@lru_cache(maxsize=1)
+def _detector() -> ZawgyiDetector:
+    return ZawgyiDetector()
+
+
+def is_zawgyi(text: str) -> bool:
+    """Say whether Burmese text is in the legacy Zawgyi encoding (False for text with no Burmese)."""
+    if not _BURMESE.search(text):
+        return False
+    p = _detector().get_zawgyi_probability(text)
+    if p > ZAWGYI_LIKELY:
+        return True
+    if p < UNICODE_LIKELY:
+        return False
+    # The detector is unsure (short names): decide on letter shapes that only Zawgyi produces.
+    return bool(_ZAWGYI_SHAPES.search(text))
+
+
+def to_unicode(text: str) -> str:
+    """Return text in standard Unicode: Zawgyi converted, NFC, zero-width characters removed."""
+    text = _INVISIBLE.sub("", text)
+    if is_zawgyi(text):
+        # paraencoder's own detector is not trusted; force=True converts what we detected.
+        text = para.zg_to_unicode(text, force=True)
+    return unicodedata.normalize("NFC", text)
+
+
+def normalise(text: str) -> str:
+    """Return to_unicode(text) with Burmese digits as ASCII and runs of white space as one space."""
+    text = to_unicode(text).translate(_BURMESE_DIGITS)
+    return " ".join(text.split())

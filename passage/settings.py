@@ -1,0 +1,235 @@
+"""Passage settings, read from the environment.
+
+Defaults make a developer's first run work (SQLite and keys under ./var/, debug off);
+an insecure production setting stops start-up instead of being quietly accepted.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, "") or default
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_secret(name: str, generate_into: Path | None = None) -> str:
+    """A secret from NAME, or from the file NAME_FILE names, or generated once into a data file."""
+    if os.environ.get(name):
+        return os.environ[name]
+    if os.environ.get(f"{name}_FILE"):
+        return Path(os.environ[f"{name}_FILE"]).read_text().strip()
+    if generate_into is None:
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set")
+    if not generate_into.exists():
+        generate_into.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(generate_into, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return generate_into.read_text().strip()
+
+
+DATA_DIR = Path(env_str("PASSAGE_DATA_DIR", str(BASE_DIR / "var")))
+DEBUG = env_bool("PASSAGE_DEBUG", False)
+# Behind a TLS-terminating proxy (the production set-up) cookies are Secure and HSTS is sent.
+TLS = env_bool("PASSAGE_TLS", False)
+PRODUCTION = env_bool("PASSAGE_PRODUCTION", False)
+
+SECRET_KEY = env_secret("PASSAGE_SECRET_KEY", generate_into=DATA_DIR / "secret_key")
+# Until sealing lands, the field-encryption key lives in a file beside the database.
+FIELD_KEY_FILE = Path(env_str("PASSAGE_FIELD_KEY_FILE", str(DATA_DIR / "field.key")))
+
+ALLOWED_HOSTS = [h for h in env_str("PASSAGE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("PASSAGE_CSRF_TRUSTED_ORIGINS").split(",") if o]
+# Only trust X-Forwarded-For when an operator says a proxy in front of us sets it.
+TRUSTED_PROXY_COUNT = env_int("PASSAGE_TRUSTED_PROXY_COUNT", 0)
+
+if PRODUCTION and (DEBUG or not TLS):
+    raise ImproperlyConfigured(
+        "PASSAGE_PRODUCTION=1 requires PASSAGE_DEBUG=0 and PASSAGE_TLS=1 (serve behind TLS)"
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "passage.core",
+    "passage.accounts",
+    "passage.cases",
+    "passage.intake",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "passage.accounts.middleware.RequireVerifiedSignInMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "passage.urls"
+WSGI_APPLICATION = "passage.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "passage" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "passage.core.context.organisation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'passage.sqlite3'}"),
+        conn_max_age=env_int("PASSAGE_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer commits; IMMEDIATE makes writers queue, not fail.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "cases:queue"
+
+# Sessions end after this many idle minutes: every request pushes the expiry forward.
+SESSION_IDLE_MINUTES = env_int("PASSAGE_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = TLS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SECURE = TLS
+LANGUAGE_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_SECURE = TLS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if TLS:
+    SECURE_HSTS_SECONDS = env_int("PASSAGE_HSTS_SECONDS", 31536000)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("PASSAGE_SSL_REDIRECT", True)
+
+# Everything comes from Passage itself: no other host, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+AXES_FAILURE_LIMIT = env_int("PASSAGE_LOCKOUT_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = env_int("PASSAGE_LOCKOUT_MINUTES", 30) / 60  # hours
+# Lock the account being guessed, wherever the guesses come from. Locking by address would
+# lock out a whole office behind one proxy, or every user of one Tor exit.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Passage"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("my", "မြန်မာ")]
+LOCALE_PATHS = [BASE_DIR / "passage" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("PASSAGE_TIME_ZONE", "Asia/Yangon")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Audit and access logs name objects by id only; nothing sensitive goes to logs.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("PASSAGE_LOG_LEVEL", "WARNING")},
+}

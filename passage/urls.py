@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from passage.accounts.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("passage.accounts.urls")),
+    path("cases/", include("passage.cases.urls")),
+    path("intake/", include("passage.intake.urls")),
+    path("audit/", include("passage.core.urls")),
+    path("language/", set_language, name="set_language"),
+]
