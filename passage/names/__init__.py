@@ -1,0 +1,16 @@
+"""Burmese name handling and matching: pure Python, imports nothing from Django."""
+
+from .compare import DEFAULT_THRESHOLD, compare, compare_pairs, explain
+from .index import NameIndex
+from .parse import InvalidName, ParsedName, parse
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "InvalidName",
+    "NameIndex",
+    "ParsedName",
+    "compare",
+    "compare_pairs",
+    "explain",
+    "parse",
+]

@@ -1,0 +1,119 @@
+"""Candidate lookup by keyed hashes of syllable keys, so stored keys never reveal a name."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+
+from .compare import DEFAULT_THRESHOLD, score_parsed
+from .parse import ParsedName, parse
+from .table import SyllableTable, load
+
+
+def blocking_keys(name: ParsedName) -> set[str]:
+    """Plain keys a name is filed under: loose keys of neighbouring syllables, and each syllable.
+
+    Pairs keep postings short for common syllables (Aung); single syllables catch names whose
+    neighbours were misspelled or dropped. Loose keys let spelling variants meet.
+    """
+    loose = [s.key.loose for s in name.syllables]
+    keys = {f"1:{k}" for k in loose}
+    keys |= {f"2:{x}|{y}" for x, y in zip(loose, loose[1:], strict=False)}
+    keys |= {f"2:{x}|{y}" for x, y in zip(loose, loose[2:], strict=False)}  # one dropped between
+    return keys
+
+
+class NameIndex:
+    """An inverted index from HMAC(key, blocking key) to record ids; add and remove as you go.
+
+    Pass `resolve(id) -> name` to score candidates from your own (encrypted) store; without it the
+    index keeps each parsed name in memory.
+    """
+
+    def __init__(
+        self,
+        key: bytes,
+        resolve: Callable[[Hashable], str] | None = None,
+        table: SyllableTable | None = None,
+        max_posting: int = 2000,
+    ):
+        if not isinstance(key, bytes) or len(key) < 16:
+            raise ValueError("the index key must be at least 16 bytes")
+        self._key = key
+        self._resolve = resolve
+        self._table = table or load()
+        # Single-syllable postings longer than this are skipped at query time when a pair key
+        # is available: "Aung" alone would pull in a tenth of all records.
+        self.max_posting = max_posting
+        self._postings: dict[bytes, set[Hashable]] = defaultdict(set)
+        self._record_keys: dict[Hashable, list[bytes]] = {}
+        self._names: dict[Hashable, ParsedName] = {}
+
+    def hash(self, plain: str) -> bytes:
+        """The keyed hash stored in place of a plain blocking key."""
+        return hmac.new(self._key, plain.encode(), hashlib.sha256).digest()[:16]
+
+    def hashed_keys(self, name: str | ParsedName) -> list[bytes]:
+        """The hashed keys a name is filed under (what a database column would hold)."""
+        p = name if isinstance(name, ParsedName) else parse(name, self._table)
+        return sorted(self.hash(k) for k in blocking_keys(p))
+
+    def add(self, record_id: Hashable, name: str) -> None:
+        """File a record under its name's keys (replacing what it was filed under before)."""
+        parsed = parse(name, self._table)
+        self.remove(record_id)
+        keys = self.hashed_keys(parsed)
+        for h in keys:
+            self._postings[h].add(record_id)
+        self._record_keys[record_id] = keys
+        if self._resolve is None:
+            self._names[record_id] = parsed
+
+    def add_many(self, records: Iterable[tuple[Hashable, str]]) -> None:
+        """Add (id, name) pairs."""
+        for record_id, name in records:
+            self.add(record_id, name)
+
+    def remove(self, record_id: Hashable) -> None:
+        """Take a record out of the index; unknown ids are ignored."""
+        for h in self._record_keys.pop(record_id, ()):
+            ids = self._postings.get(h)
+            if ids is not None:
+                ids.discard(record_id)
+                if not ids:
+                    del self._postings[h]
+        self._names.pop(record_id, None)
+
+    def __len__(self) -> int:
+        return len(self._record_keys)
+
+    def candidates(self, name: str | ParsedName) -> set[Hashable]:
+        """Record ids sharing a blocking key with the name (before exact scoring)."""
+        p = name if isinstance(name, ParsedName) else parse(name, self._table)
+        plain = blocking_keys(p)
+        has_pairs = any(k.startswith("2:") for k in plain)
+        found: set[Hashable] = set()
+        for k in plain:
+            ids = self._postings.get(self.hash(k), ())
+            if has_pairs and k.startswith("1:") and len(ids) > self.max_posting:
+                continue
+            found.update(ids)
+        return found
+
+    def search(
+        self, name: str, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+    ) -> list[tuple[Hashable, float, list[str]]]:
+        """Score every candidate exactly; return (id, score, reasons) at or above the threshold."""
+        query = parse(name, self._table)
+        hits = []
+        for record_id in self.candidates(query):
+            other = self._names.get(record_id)
+            if other is None:
+                other = parse(self._resolve(record_id), self._table)  # type: ignore[misc]
+            score, reasons = score_parsed(query, other, self._table)
+            if score >= threshold:
+                hits.append((record_id, round(score, 4), reasons))
+        hits.sort(key=lambda h: (-h[1], str(h[0])))
+        return hits[:limit]

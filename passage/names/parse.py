@@ -1,0 +1,131 @@
+"""Parse a name: titles and ranks set aside, order restored, syllables split and keyed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import burmese, latin, titles
+from .encoding import normalise, to_unicode
+from .table import SyllableKey, SyllableTable, load
+
+MAX_LENGTH = 200  # longer than any real name with its titles; refuse rather than guess
+
+
+class InvalidName(ValueError):
+    """The text cannot be read as a name; the message says why."""
+
+
+@dataclass(frozen=True)
+class Syllable:
+    """One syllable as written, with its script and its keys."""
+
+    text: str
+    script: str  # "my", "latin" or "other"
+    key: SyllableKey
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A name taken apart: syllables in order, and the titles and ranks set aside."""
+
+    original: str
+    syllables: tuple[Syllable, ...]
+    titles: tuple[str, ...] = ()
+    ranks: tuple[str, ...] = ()
+    genders: frozenset[str] = field(default_factory=frozenset)
+    inverted: bool = False
+
+    @property
+    def keys(self) -> list[str]:
+        return [s.key.key for s in self.syllables]
+
+
+_WORD = re.compile(r"[\u1000-\u109f]+|[^\W\d_\u1000-\u109f]+")
+_RANK_SPLIT = re.compile(r"[\s.\-]+")
+
+
+def parse(text: str, table: SyllableTable | None = None) -> ParsedName:
+    """Parse a name in Burmese (Unicode or Zawgyi) or Latin; raise InvalidName if there is none."""
+    if not isinstance(text, str):
+        raise InvalidName("a name must be text")
+    if len(text) > MAX_LENGTH:
+        raise InvalidName(f"a name is at most {MAX_LENGTH} characters")
+    table = table or load()
+    text = normalise(text)
+    inverted = False
+    found_titles: list[str] = []
+    ranks: list[str] = []
+    genders: set[str] = set()
+    parts = [p for p in text.split(",") if _WORD.search(p)]
+    pieces = [_set_aside(p, found_titles, ranks, genders) for p in parts]
+    if len(pieces) == 2 and pieces[0] and pieces[1]:
+        pieces.reverse()  # "Hlaing, Min Aung" is Min Aung Hlaing
+        inverted = True
+    words = [w for piece in pieces for w in piece]
+    syllables = tuple(s for w in words for s in _syllables(w, table))
+    if not syllables:
+        raise InvalidName("no name found in the text" + (" (only titles)" if found_titles else ""))
+    return ParsedName(
+        text, syllables, tuple(found_titles), tuple(ranks), frozenset(genders - {""}), inverted
+    )
+
+
+def _set_aside(part: str, found: list[str], ranks: list[str], genders: set[str]) -> list[str]:
+    """Strip leading ranks and honorifics from one comma-separated part; return its name words."""
+    words = [w for w in _RANK_SPLIT.split(part.strip()) if w]
+    while words:
+        lower = [latin.fold(w) for w in words]
+        code, used = titles.match_rank(lower)
+        if code and len(words) > used:
+            found.append(" ".join(words[:used]))
+            ranks.append(code)
+            words = words[used:]
+            continue
+        first = lower[0]
+        doubled = len(lower) > 1 and lower[1] == first  # Ko Ko, Ma Ma are names
+        if first in titles.HONORIFICS and len(words) > 1 and not doubled:
+            found.append(words[0])
+            genders.add(titles.HONORIFICS[first])
+            words = words[1:]
+            continue
+        stripped = _burmese_title(words, found, ranks, genders)
+        if stripped is None:
+            break
+        words = stripped
+    return words
+
+
+def _burmese_title(words: list[str], found: list[str], ranks: list[str], genders: set[str]):
+    """Strip one Burmese rank or honorific from the front, or return None if there is none."""
+    head = words[0]
+    for title, code in [*titles.BURMESE_RANKS.items(), *titles.BURMESE_HONORIFICS.items()]:
+        if not head.startswith(title):
+            continue
+        rest = head[len(title) :]
+        if rest and (title in titles.BURMESE_NEED_SPACE or not burmese.syllables(rest)):
+            continue
+        if rest.startswith(title) or (not rest and len(words) == 1):
+            continue  # ဦးဦး is a name; a lone title is the name itself
+        found.append(title)
+        if title in titles.BURMESE_RANKS:
+            ranks.append(code)
+        else:
+            genders.add(code)
+        return ([rest] if rest else []) + words[1:]
+    return None
+
+
+def _syllables(word: str, table: SyllableTable) -> list[Syllable]:
+    """Split one word into keyed syllables, by script."""
+    out: list[Syllable] = []
+    for run in _WORD.findall(word):
+        if burmese.is_burmese(run):
+            out += [Syllable(s, "my", table.burmese(s)) for s in burmese.syllables(run)]
+        elif latin.fold(run):
+            for camel in latin.split_camel(run):
+                out += [Syllable(p, "latin", table.latin(p)) for p in table.segment(camel)]
+        else:
+            key = to_unicode(run).casefold()
+            out.append(Syllable(run, "other", SyllableKey(key, key, False, "")))
+    return out
