@@ -26,13 +26,18 @@ class Sealed:
 
 
 class EncryptedAttribute(DeferredAttribute):
+    """A data descriptor (it has __set__), so every read passes through __get__ to decrypt."""
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
     def __get__(self, instance, cls=None):
         if instance is None:
             return self
         value = super().__get__(instance, cls)
         if isinstance(value, Sealed):
             field = self.field
-            value = field.deserialize(crypto.decrypt(value.token, field.associated_data(instance)))
+            value = field.decode_plain(crypto.decrypt(value.token, field.associated_data(instance)))
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -51,10 +56,10 @@ class EncryptedTextField(models.TextField):
             raise ValueError(f"{self.model.__name__} needs its primary key before encrypting")
         return f"{self.model._meta.label_lower}.{self.name}:{instance.pk}"
 
-    def serialize(self, value: Any) -> str:
+    def encode_plain(self, value: Any) -> str:
         return str(value)
 
-    def deserialize(self, text: str) -> Any:
+    def decode_plain(self, text: str) -> Any:
         return text
 
     def from_db_value(self, value, expression, connection):
@@ -64,7 +69,9 @@ class EncryptedTextField(models.TextField):
         value = model_instance.__dict__.get(self.attname)
         if value is None or isinstance(value, Sealed):
             return value
-        return Sealed(crypto.encrypt(self.serialize(value), self.associated_data(model_instance)))
+        return Sealed(
+            crypto.encrypt(self.encode_plain(value), self.associated_data(model_instance))
+        )
 
     def get_prep_value(self, value):
         if value is None:
@@ -83,10 +90,10 @@ class EncryptedTextField(models.TextField):
 class EncryptedJSONField(EncryptedTextField):
     """A JSON value (such as a list of names) encrypted as one text."""
 
-    def serialize(self, value: Any) -> str:
+    def encode_plain(self, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    def deserialize(self, text: str) -> Any:
+    def decode_plain(self, text: str) -> Any:
         return json.loads(text)
 
     def to_python(self, value: Any) -> Any:
