@@ -41,6 +41,21 @@ def is_zawgyi(text: str) -> bool:
     return bool(_ZAWGYI_SHAPES.search(text))
 
 
+def is_unsure(text: str) -> bool:
+    """Say whether the detector cannot tell Zawgyi from Unicode (short names such as လွ)."""
+    if not _BURMESE.search(text):
+        return False
+    return UNICODE_LIKELY <= _detector().get_zawgyi_probability(text) <= ZAWGYI_LIKELY
+
+
+def other_reading(text: str) -> str:
+    """The text read the other way from to_unicode(): as Zawgyi if that took it as Unicode."""
+    text = _INVISIBLE.sub("", text)
+    if is_zawgyi(text):
+        return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", para.zg_to_unicode(text, force=True))
+
+
 def to_unicode(text: str) -> str:
     """Return text in standard Unicode: Zawgyi converted, NFC, zero-width characters removed."""
     text = _INVISIBLE.sub("", text)

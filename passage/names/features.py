@@ -36,7 +36,9 @@ def same_syllable(a: Syllable, b: Syllable) -> tuple[float, str] | None:
 
 
 def loose_syllable(a: Syllable, b: Syllable) -> tuple[float, str] | None:
-    """Same sound once aspiration, voicing and r/y are ignored (Tun ≈ Htun)."""
+    """Same sound once aspiration, voicing and r/y are ignored (Tun ≈ Htun), for unseen spellings."""
+    if a.key.known and b.key.known:
+        return None  # the table knows both, as different syllables (Hla လှ, La လ)
     if a.key.loose and a.key.loose == b.key.loose:
         return LOOSE, f"{a.text} ≈ {b.text}: close spelling ({a.key.loose})"
     return None

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import burmese, latin, titles
-from .encoding import normalise, to_unicode
+from .encoding import is_unsure, normalise, other_reading, to_unicode
 from .table import SyllableKey, SyllableTable, load
 
 MAX_LENGTH = 200  # longer than any real name with its titles; refuse rather than guess
@@ -52,7 +52,13 @@ def parse(text: str, table: SyllableTable | None = None) -> ParsedName:
     if len(text) > MAX_LENGTH:
         raise InvalidName(f"a name is at most {MAX_LENGTH} characters")
     table = table or load()
-    text = normalise(text)
+    raw, text = text, normalise(text)
+    if is_unsure(raw):
+        # Short names fool the detector (Zawgyi လွ is Unicode လှ): take the reading whose
+        # syllables the table knows better.
+        other = normalise(other_reading(raw))
+        if _known_share(other, table) > _known_share(text, table):
+            text = other
     inverted = False
     found_titles: list[str] = []
     ranks: list[str] = []
@@ -69,6 +75,11 @@ def parse(text: str, table: SyllableTable | None = None) -> ParsedName:
     return ParsedName(
         text, syllables, tuple(found_titles), tuple(ranks), frozenset(genders - {""}), inverted
     )
+
+
+def _known_share(text: str, table: SyllableTable) -> float:
+    syls = [s for run in _WORD.findall(text) if burmese.is_burmese(run) for s in burmese.syllables(run)]
+    return sum(s in table.burmese_key for s in syls) / max(len(syls), 1)
 
 
 def _set_aside(part: str, found: list[str], ranks: list[str], genders: set[str]) -> list[str]:
