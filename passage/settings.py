@@ -218,7 +218,9 @@ USE_TZ = True
 TIME_ZONE = env_str("PASSAGE_TIME_ZONE", "Asia/Yangon")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files (CSS, the Burmese font) are served straight from the package by WhiteNoise's
+# finders; set PASSAGE_STATIC_ROOT only to run `collectstatic` for a front proxy.
+STATIC_ROOT = env_str("PASSAGE_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

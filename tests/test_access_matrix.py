@@ -1,0 +1,175 @@
+"""Every role against every view, on a case of their own cell and on another cell's case.
+
+The table is the rule book in one place: a new URL without a row here fails
+`test_every_view_is_in_the_matrix`.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import make_case, signed_in
+
+ROLES = [
+    "coordinator",
+    "intake",
+    "vetter",
+    "planner",
+    "caseworker",
+    "analyst",
+    "admin",
+    "anonymous",
+]
+CASE_WORKERS = ["coordinator", "intake", "vetter", "planner", "caseworker"]
+
+
+def expect(default: int, **by_role: int) -> dict[str, int]:
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+# url name -> (method, url kwargs key, POST data, {scenario: {role: status}})
+# Scenarios: "own" = a case in the North cell (everyone but analyst/admin is a member),
+# "other" = a case in the South cell. Views without a case use scenario "any".
+MATRIX = {
+    "home": ("get", None, None, {"any": expect(302, analyst=200)}),
+    "set_language": ("post", None, {"language": "my"}, {"any": expect(302)}),
+    "accounts:setup": ("get", None, None, {"any": expect(404)}),
+    "accounts:login": ("get", None, None, {"any": expect(200)}),
+    "accounts:enroll": ("get", None, None, {"any": expect(302)}),
+    "accounts:logout": ("post", None, None, {"any": expect(302)}),
+    "accounts:users": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
+    "accounts:user_new": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
+    "accounts:user_edit": ("get", "user", None, {"any": expect(403, admin=200, anonymous=302)}),
+    "accounts:user_reset_totp": (
+        "post",
+        "user",
+        None,
+        {"any": expect(403, admin=302, anonymous=302)},
+    ),
+    "accounts:cells": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
+    "accounts:cell_new": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
+    "accounts:cell_edit": ("get", "cell", None, {"any": expect(403, admin=200, anonymous=302)}),
+    "cases:queue": ("get", None, None, {"any": expect(200, analyst=403, admin=403, anonymous=302)}),
+    "cases:detail": (
+        "get",
+        "case",
+        None,
+        {
+            "own": expect(200, analyst=404, admin=404, anonymous=302),
+            "other": expect(404, coordinator=200, anonymous=302),
+        },
+    ),
+    "cases:move": (
+        "post",
+        "case",
+        {"to_stage": "vetting"},
+        {
+            "own": expect(302, analyst=404, admin=404),
+            "other": expect(404, coordinator=302, anonymous=302),
+        },
+    ),
+    "cases:assign": (
+        "get",
+        "case",
+        None,
+        {
+            "own": expect(403, coordinator=200, analyst=404, admin=404, anonymous=302),
+            "other": expect(404, coordinator=200, anonymous=302),
+        },
+    ),
+    "intake:new": (
+        "get",
+        None,
+        None,
+        {
+            "any": expect(403, coordinator=200, intake=200, anonymous=302),
+        },
+    ),
+    "intake:follow_up": (
+        "get",
+        "case",
+        None,
+        {
+            "own": expect(403, coordinator=200, intake=200, analyst=404, admin=404, anonymous=302),
+            "other": expect(404, coordinator=200, anonymous=302),
+        },
+    ),
+    "core:audit": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+}
+
+
+def _all_url_names(resolver=None, prefix="") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= _all_url_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def test_every_view_is_in_the_matrix():
+    missing = _all_url_names() - MATRIX.keys()
+    assert not missing, f"add these views to the access matrix: {sorted(missing)}"
+    assert not MATRIX.keys() - _all_url_names(), "the matrix names views that do not exist"
+
+
+CASES = [
+    (name, scenario, role)
+    for name, (_m, _k, _d, scenarios) in MATRIX.items()
+    for scenario in scenarios
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("url_name", "scenario", "role"), CASES)
+def test_it_checks_access(people, cells, url_name, scenario, role):
+    method, kwarg, data, scenarios = MATRIX[url_name]
+    cell = cells["south"] if scenario == "other" else cells["north"]
+    targets = {
+        "case": lambda: {"case_id": make_case(people["coordinator"], cell=cell).pk},
+        "user": lambda: {"user_id": people["intake"].pk},
+        "cell": lambda: {"cell_id": cells["north"].pk},
+    }
+    kwargs = targets[kwarg]() if kwarg else {}
+    client = Client() if role == "anonymous" else signed_in(people[role])
+    url = reverse(url_name, kwargs=kwargs)
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code == scenarios[scenario][role], (
+        f"{role} {method.upper()} {url_name} ({scenario}) -> {response.status_code}"
+    )
+
+
+def test_a_coordinator_outside_the_case_sees_the_summary_but_not_the_identity(people, cells):
+    case = make_case(people["coordinator"], cell=cells["south"])
+    response = signed_in(people["coordinator"]).get(reverse("cases:detail", args=[case.pk]))
+    body = response.content.decode()
+    assert case.person.pseudonym in body
+    for secret in ("ကျော်ထူး", "Kyaw Htoo", "@kyaw_htoo_test", "Monywa", "Battalion 999"):
+        assert secret not in body
+
+
+def test_a_cell_member_sees_the_identity_and_the_read_is_audited(people, north_case):
+    from passage.core.models import AuditRecord
+
+    response = signed_in(people["vetter"]).get(reverse("cases:detail", args=[north_case.pk]))
+    body = response.content.decode()
+    assert "ကျော်ထူး" in body and "@kyaw_htoo_test" in body
+    read = AuditRecord.objects.filter(action="person.read_identity").order_by("seq").last()
+    assert read.actor == people["vetter"] and read.object_id == str(north_case.person.pk)
+
+
+def test_a_user_assigned_by_name_sees_a_case_outside_their_cell(people, cells):
+    case = make_case(people["coordinator"], cell=cells["south"], assignees=[people["planner"]])
+    response = signed_in(people["planner"]).get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+
+
+def test_the_queue_lists_only_visible_cases(people, cells):
+    own = make_case(people["coordinator"], cell=cells["north"])
+    other = make_case(people["coordinator"], cell=cells["south"])
+    body = signed_in(people["vetter"]).get(reverse("cases:queue")).content.decode()
+    assert own.person.pseudonym in body and other.person.pseudonym not in body
+    body = signed_in(people["coordinator"]).get(reverse("cases:queue")).content.decode()
+    assert own.person.pseudonym in body and other.person.pseudonym in body
