@@ -47,7 +47,9 @@ def observed_spellings(rows):
     out = {}
     for syl, c in counts.items():
         total = sum(c.values())
-        out[syl] = {w for w, n in c.items() if n >= 2 and n / total >= 0.03} or {c.most_common(1)[0][0]}
+        out[syl] = {w for w, n in c.items() if n >= 2 and n / total >= 0.03} or {
+            c.most_common(1)[0][0]
+        }
     return out
 
 
@@ -63,7 +65,8 @@ def build_pairs(held, spellings, rng):
         name = " ".join(words)
         # Positives: a real alternative spelling for some syllables.
         alt = [
-            rng.choice(sorted(spellings[s] - {w})) if len(spellings[s] - {w}) and rng.random() < 0.6
+            rng.choice(sorted(spellings[s] - {w}))
+            if len(spellings[s] - {w}) and rng.random() < 0.6
             else w
             for s, w in zip(syls, words, strict=True)
         ]
@@ -92,7 +95,9 @@ def build_pairs(held, spellings, rng):
             negatives.append((" ".join(alt[:i] + [close] + alt[i + 1 :]), "different-syllable"))
         alt_keys = [latin.spelling_key(w) for w in alt]
         # A different syllable can share a spelling (ရွှေ written Htwe): then it is not a negative.
-        negatives = [(b, k) for b, k in negatives if [latin.spelling_key(w) for w in b.split()] != alt_keys]
+        negatives = [
+            (b, k) for b, k in negatives if [latin.spelling_key(w) for w in b.split()] != alt_keys
+        ]
         for b, kind in negatives:
             latin_pairs.append((name, b, 0, kind))
         # Burmese script against Latin: the true Latin spellings and the negatives above.
@@ -154,11 +159,17 @@ def evaluate(pairs, table):
     ours = [names_compare(a, b, table=table)["score"] for a, b, *_ in pairs]
     per_pair_ms = (time.perf_counter() - t0) * 1000 / max(len(pairs), 1)
     rows = [
-        ("Passage names (default threshold)", f1(ours, labels, DEFAULT_THRESHOLD), DEFAULT_THRESHOLD),
+        (
+            "Passage names (default threshold)",
+            f1(ours, labels, DEFAULT_THRESHOLD),
+            DEFAULT_THRESHOLD,
+        ),
         ("Passage names (best threshold)", *best_f1(ours, labels)),
     ]
     for label, fn in BASELINES.items():
-        rows.append((f"{label} (best threshold)", *best_f1([fn(a, b) for a, b, *_ in pairs], labels)))
+        rows.append(
+            (f"{label} (best threshold)", *best_f1([fn(a, b) for a, b, *_ in pairs], labels))
+        )
     errors = [
         (a, b, y, kind, s)
         for (a, b, y, kind), s in zip(pairs, ours, strict=True)
@@ -169,11 +180,18 @@ def evaluate(pairs, table):
 
 def table_md(title, pairs, rows, errors, per_pair_ms):
     pos = sum(p[2] for p in pairs)
-    out = [f"### {title}", "", f"{len(pairs)} pairs ({pos} same, {len(pairs) - pos} different).", ""]
+    out = [
+        f"### {title}",
+        "",
+        f"{len(pairs)} pairs ({pos} same, {len(pairs) - pos} different).",
+        "",
+    ]
     out += ["| matcher | F1 | threshold |", "|---|---|---|"]
     out += [f"| {name} | {score:.3f} | {t:.3f} |" for name, score, t in rows]
     out += ["", f"Passage compare: {per_pair_ms:.2f} ms per pair. Errors at the default threshold:"]
-    out += [""] + [f"- `{a}` / `{b}` same={y} ({kind}) scored {s}" for a, b, y, kind, s in errors[:15]]
+    out += [""] + [
+        f"- `{a}` / `{b}` same={y} ({kind}) scored {s}" for a, b, y, kind, s in errors[:15]
+    ]
     if len(errors) > 15:
         out.append(f"- … and {len(errors) - 15} more")
     return out + [""]
@@ -198,16 +216,18 @@ def main(argv=None):
         table.burmese_key
     )
     latin_pairs, script_pairs = build_pairs(held, observed_spellings(rows), rng)
-    dev = [
-        (r["a"], r["b"], int(r["same"]), r["kind"]) for r in read_tsv(SHARED / "dev_pairs.tsv")
-    ] if (SHARED / "dev_pairs.tsv").exists() else []
+    dev = (
+        [(r["a"], r["b"], int(r["same"]), r["kind"]) for r in read_tsv(SHARED / "dev_pairs.tsv")]
+        if (SHARED / "dev_pairs.tsv").exists()
+        else []
+    )
     lines = [
         "# Name matching quality",
         "",
         "Reproduce: `python benchmarks/names_bench.py --seed "
         f"{args.seed} --holdout {args.holdout} --out benchmarks/results/names.md`",
         "",
-        f"Held out {len(held)} of {len(rows)} names (split by name, seed {args.seed}); the table was "
+        f"Held out {len(held)} of {len(rows)} names (by name, seed {args.seed}); the table was "
         f"rebuilt from the other {len(train)}. {len(unseen)} Burmese syllables in the held-out "
         "names are not in that table (they go through the fallback keys).",
         "",
@@ -218,8 +238,9 @@ def main(argv=None):
     ]:
         lines += table_md(title, pairs, *evaluate(pairs, table))
     if dev:
-        lines += table_md("dev_pairs.tsv (shipped table; seen during development)", dev,
-                          *evaluate(dev, None))
+        lines += table_md(
+            "dev_pairs.tsv (shipped table; seen during development)", dev, *evaluate(dev, None)
+        )
     text = "\n".join(lines)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

@@ -26,7 +26,7 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 
 
 def _split_word(word: str, options: list[set[str]]) -> list[str] | None:
-    """Split one Latin word into len(options) pieces whose spelling keys are known for each syllable."""
+    """Split a Latin word into pieces whose spelling keys are known for each syllable in turn."""
     if len(options) == 1:
         return [word] if latin.spelling_key(word) in options[0] else None
     for cut in range(1, len(word)):
@@ -94,13 +94,14 @@ def build(rows: Iterable[dict[str, str]], variants: Iterable[dict[str, str]] = (
         for (b, s), n in sorted(pairs.items())
     ]
     part_rows = [
-        {"part": p, "burmese": b, "latin": la, "count": n} for (p, b, la), n in sorted(parts.items())
+        {"part": p, "burmese": b, "latin": la, "count": n}
+        for (p, b, la), n in sorted(parts.items())
     ]
     return syl_rows, part_rows
 
 
 def _classes(pairs: Counter, curated: set[tuple[str, str]]) -> dict[str, str]:
-    """Group spellings that write one Burmese syllable; name each group by its commonest spelling."""
+    """Group spellings that write one Burmese syllable; name each group by its commonest one."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

@@ -1,9 +1,10 @@
-"""Bring Burmese text to one form: Zawgyi detected and converted, Unicode NFC, no invisible characters."""
+"""Bring Burmese text to one form: Zawgyi converted, Unicode NFC, no invisible characters."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from functools import lru_cache
 
 import para
@@ -25,11 +26,15 @@ _BURMESE_DIGITS = str.maketrans("၀၁၂၃၄၅၆၇၈၉", "0123456789")
 
 @lru_cache(maxsize=1)
 def _detector() -> ZawgyiDetector:
-    return ZawgyiDetector()
+    # myanmartools 1.2 loads its model with a deprecated importlib call; the warning is theirs.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="myanmartools")
+        warnings.filterwarnings("ignore", message="open_binary is deprecated")
+        return ZawgyiDetector()
 
 
 def is_zawgyi(text: str) -> bool:
-    """Say whether Burmese text is in the legacy Zawgyi encoding (False for text with no Burmese)."""
+    """Say whether Burmese text is in the legacy Zawgyi encoding (False without Burmese)."""
     if not _BURMESE.search(text):
         return False
     p = _detector().get_zawgyi_probability(text)

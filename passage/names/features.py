@@ -36,7 +36,7 @@ def same_syllable(a: Syllable, b: Syllable) -> tuple[float, str] | None:
 
 
 def loose_syllable(a: Syllable, b: Syllable) -> tuple[float, str] | None:
-    """Same sound once aspiration, voicing and r/y are ignored (Tun ≈ Htun), for unseen spellings."""
+    """Same sound once aspiration, voicing and r/y are ignored (Tun ≈ Htun); unseen spellings."""
     if a.key.known and b.key.known:
         return None  # the table knows both, as different syllables (Hla လှ, La လ)
     if a.key.loose and a.key.loose == b.key.loose:
@@ -83,7 +83,7 @@ def joined_score(one: Syllable, many: list[Syllable]) -> tuple[float, str] | Non
 
 # Adjustments from what was set aside.
 RANK_DIFFERS = -0.05  # small: people are promoted, and a rank may be given wrongly
-GENDER_DIFFERS = -0.15
+GENDER_DIFFERS = -0.25  # enough to part two otherwise identical names
 
 
 def rank_agreement(a: ParsedName, b: ParsedName) -> tuple[float, str] | None:

@@ -1,4 +1,4 @@
-"""Latin spellings of Burmese syllables: a spelling key that folds safe variants, and a looser key."""
+"""Latin spellings of Burmese syllables: a key folding safe variants, and a looser key."""
 
 from __future__ import annotations
 

@@ -78,7 +78,9 @@ def parse(text: str, table: SyllableTable | None = None) -> ParsedName:
 
 
 def _known_share(text: str, table: SyllableTable) -> float:
-    syls = [s for run in _WORD.findall(text) if burmese.is_burmese(run) for s in burmese.syllables(run)]
+    syls = [
+        s for run in _WORD.findall(text) if burmese.is_burmese(run) for s in burmese.syllables(run)
+    ]
     return sum(s in table.burmese_key for s in syls) / max(len(syls), 1)
 
 

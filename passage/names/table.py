@@ -49,7 +49,9 @@ class SyllableTable:
         for row in part_rows:
             parts[row["part"], row["burmese"]][row["latin"]] += int(row["count"])
             if row["part"] == "rhyme":  # a rhyme seen only with another tone still tells its vowel
-                parts["toneless", burmese.toneless(row["burmese"])][row["latin"]] += int(row["count"])
+                parts["toneless", burmese.toneless(row["burmese"])][row["latin"]] += int(
+                    row["count"]
+                )
         self.parts = {k: c.most_common(1)[0][0] for k, c in parts.items()}
         self.total = sum(self.class_count.values()) or 1
 
@@ -61,7 +63,7 @@ class SyllableTable:
         return cls(*build(rows, variants))
 
     def latin(self, word: str) -> SyllableKey:
-        """Key a Latin spelling: the table's class if the spelling is known, else its folded form."""
+        """Key a Latin spelling: its class in the table if known, else its folded form."""
         s = latin.spelling_key(word)
         key = self.spelling_class.get(s)
         if key is None:
