@@ -2,7 +2,7 @@
 
 import secrets
 
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp import login as otp_login
@@ -65,6 +65,19 @@ def _sign_in(request, user: User, device: TOTPDevice) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     audit.record(user, "account.sign_in", user, request=request)
+
+
+def record_failed_sign_in(username: str, *, request=None) -> None:
+    """Failed attempts go into the audit chain too: guessing at accounts should be visible."""
+    audit.record(
+        None, "account.sign_in_failed", request=request, detail={"username": username[:150]}
+    )
+
+
+def sign_out(request) -> None:
+    if request.user.is_authenticated:
+        audit.record(request.user, "account.sign_out", request.user, request=request)
+    logout(request)
 
 
 def create_user(actor, *, username: str, display_name: str, role: str, request=None):

@@ -1,6 +1,6 @@
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -66,6 +66,7 @@ def sign_in(request):
             user_login_failed.send(
                 sender=__name__, credentials={"username": data["username"]}, request=request
             )
+        actions.record_failed_sign_in(data["username"], request=request)
         if getattr(request, "axes_locked_out", False):
             return render(request, "accounts/locked_out.html", status=429)
         form.add_error(None, _("The username, password or code is wrong."))
@@ -107,7 +108,7 @@ def enroll(request):
 
 @require_POST
 def sign_out(request):
-    logout(request)
+    actions.sign_out(request)
     return redirect("accounts:login")
 
 

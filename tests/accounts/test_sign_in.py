@@ -115,6 +115,15 @@ def test_a_password_alone_never_signs_in(member):
     client = Client()
     sign_in(client, "member")
     assert client.get(reverse("cases:queue")).status_code == 302
+    failed = AuditRecord.objects.get(action="account.sign_in_failed")
+    assert failed.detail == {"username": "member"} and failed.actor is None
+
+
+def test_signing_out_ends_the_session_and_is_audited(member):
+    client = signed_in(member)
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("cases:queue")).status_code == 302
+    assert AuditRecord.objects.filter(action="account.sign_out", actor=member).exists()
 
 
 def test_repeated_failures_lock_the_account(member):
@@ -182,7 +191,7 @@ def test_pages_send_a_strict_content_security_policy(member):
     assert "default-src 'none'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "http" not in csp
     assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_session_and_csrf_cookies_are_http_only_and_same_site(member):
