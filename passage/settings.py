@@ -174,7 +174,9 @@ CSRF_COOKIE_SECURE = TLS
 LANGUAGE_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_SECURE = TLS
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Never a referrer to another host. Not "no-referrer": with it Chromium sends `Origin: null` on
+# every form POST, which Django's CSRF origin check refuses (found by tests/browser).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if TLS:
@@ -213,11 +215,15 @@ OTP_TOTP_ISSUER = "Passage"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("my", "မြန်မာ")]
 LOCALE_PATHS = [BASE_DIR / "passage" / "locale"]
+# Dates on Burmese pages: Django ships no formats for `my` (see passage/formats/my/formats.py).
+FORMAT_MODULE_PATH = ["passage.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("PASSAGE_TIME_ZONE", "Asia/Yangon")
 
 STATIC_URL = "/static/"
+# The project's own CSS and fonts: passage/ is not an app, so the app finder would miss them.
+STATICFILES_DIRS = [BASE_DIR / "passage" / "static"]
 # Static files (CSS, the Burmese font) are served straight from the package by WhiteNoise's
 # finders; set PASSAGE_STATIC_ROOT only to run `collectstatic` for a front proxy.
 STATIC_ROOT = env_str("PASSAGE_STATIC_ROOT") or None
