@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "passage.accounts",
     "passage.cases",
     "passage.intake",
+    "passage.screening",
 ]
 
 MIDDLEWARE = [
