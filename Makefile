@@ -32,10 +32,27 @@ demo: install
 	$(PASSAGE) migrate --no-input
 	$(PASSAGE) demo
 
-# Debian's Chromium and the Noto fonts (Burmese glyphs) for the browser test; installed once.
+# Debian's Chromium and the Noto fonts (Burmese glyphs) for tests/browser, installed once with
+# apt-get (through sudo when not root). Where they cannot be installed this says so, and the
+# browser test skips itself if Chromium is missing. tests/browser/conftest.py uses the same path.
+CHROMIUM = /usr/bin/chromium
+BURMESE_FONT = /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf
+APT_GET ?= apt-get
 browser-deps:
-	@command -v chromium >/dev/null && [ -f /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf ] || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
+	@if [ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ]; then exit 0; fi; \
+	if ! command -v $(firstword $(APT_GET)) >/dev/null; then \
+	  echo "browser-deps: no apt-get to install chromium and fonts-noto-core"; \
+	  exit 0; fi; \
+	SUDO=; if [ "$$(id -u)" != 0 ]; then \
+	  if command -v sudo >/dev/null; then SUDO=sudo; else \
+	    echo "browser-deps: run as root (or with sudo) to install chromium and fonts-noto-core"; \
+	    exit 0; fi; fi; \
+	echo "browser-deps: installing chromium and fonts-noto-core with apt-get"; \
+	$$SUDO $(APT_GET) update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends \
+	  chromium fonts-noto-core >/dev/null && \
+	[ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ] || \
+	{ echo "browser-deps: apt-get did not install $(CHROMIUM) and $(BURMESE_FONT)"; exit 1; }
 
 check: install
 	$(VENV)/bin/ruff check .

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passage.cases.lifecycle import Stage
-from passage.cases.vocab import Branch, Rank, Region, Urgency
+from passage.cases.vocab import Branch, Channel, Rank, Region, Urgency
 from passage.core.fields import EncryptedJSONField, EncryptedTextField
 
 
@@ -64,7 +64,7 @@ class Case(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     # The queue serves the most urgent first, then whoever has waited longest in their stage.
     stage_changed_at = models.DateTimeField(default=timezone.now)
-    latest_channel = models.CharField(max_length=20, blank=True)
+    latest_channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     is_open = models.BooleanField(default=True)
 
     objects = CaseQuerySet.as_manager()
@@ -94,8 +94,8 @@ class TimelineEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    from_stage = models.CharField(max_length=20, blank=True)
-    to_stage = models.CharField(max_length=20, blank=True)
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     note = EncryptedTextField(blank=True, default="")
 
     class Meta:
