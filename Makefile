@@ -32,27 +32,28 @@ demo: install
 	$(PASSAGE) migrate --no-input
 	$(PASSAGE) demo
 
-# Debian's Chromium and the Noto fonts (Burmese glyphs) for tests/browser, installed once with
+# Debian's Chromium and the Noto fonts (Burmese glyphs) for tests/browser, and GNU gettext
+# (xgettext, for tests/test_translations.py), installed once with
 # apt-get (through sudo when not root). Where they cannot be installed this says so, and the
 # browser test skips itself if Chromium is missing. tests/browser/conftest.py uses the same path.
 CHROMIUM = /usr/bin/chromium
 BURMESE_FONT = /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf
 APT_GET ?= apt-get
 browser-deps:
-	@if [ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ]; then exit 0; fi; \
+	@if [ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ] && command -v xgettext >/dev/null; then exit 0; fi; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null; then \
-	  echo "browser-deps: no apt-get to install chromium and fonts-noto-core"; \
+	  echo "browser-deps: no apt-get to install chromium, fonts-noto-core and gettext"; \
 	  exit 0; fi; \
 	SUDO=; if [ "$$(id -u)" != 0 ]; then \
 	  if command -v sudo >/dev/null; then SUDO=sudo; else \
-	    echo "browser-deps: run as root (or with sudo) to install chromium and fonts-noto-core"; \
+	    echo "browser-deps: run as root (or with sudo) to install chromium, fonts-noto-core and gettext"; \
 	    exit 0; fi; fi; \
-	echo "browser-deps: installing chromium and fonts-noto-core with apt-get"; \
+	echo "browser-deps: installing chromium, fonts-noto-core and gettext with apt-get"; \
 	$$SUDO $(APT_GET) update -qq && \
 	$$SUDO env DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends \
-	  chromium fonts-noto-core >/dev/null && \
-	[ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ] || \
-	{ echo "browser-deps: apt-get did not install $(CHROMIUM) and $(BURMESE_FONT)"; exit 1; }
+	  chromium fonts-noto-core gettext >/dev/null && \
+	[ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ] && command -v xgettext >/dev/null || \
+	{ echo "browser-deps: apt-get did not install $(CHROMIUM), $(BURMESE_FONT) and xgettext"; exit 1; }
 
 check: install
 	$(VENV)/bin/ruff check .
