@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("passage.accounts.urls")),
     path("cases/", include("passage.cases.urls")),
     path("intake/", include("passage.intake.urls")),
+    path("screening/", include("passage.screening.urls")),
     path("audit/", include("passage.core.urls")),
     path("language/", set_language, name="set_language"),
 ]

@@ -41,11 +41,13 @@ def setup(request):
             )
         except actions.SetupAlreadyDone:
             raise Http404 from None
+        request.session[ENROLLING] = user.pk
         if data["load_demo"]:
             from passage.cases.demo import load_demo_data
 
-            load_demo_data(actor=user)
-        request.session[ENROLLING] = user.pk
+            demo = load_demo_data(actor=user)
+            # The demo accounts' one-time passwords are shown on this response only.
+            return render(request, "accounts/setup_demo_loaded.html", {"demo": demo})
         return redirect("accounts:enroll")
     return render(request, "accounts/setup.html", {"form": form})
 

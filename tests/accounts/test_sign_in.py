@@ -226,3 +226,28 @@ def test_no_template_has_inline_script_or_style():
         assert "<script>" not in text and " onclick=" not in text and " style=" not in text, (
             template
         )
+
+
+def test_set_up_with_demo_data_shows_the_demo_accounts_once(db, monkeypatch):
+    from functools import partial
+
+    from passage.cases import demo
+
+    # Fewer cases than the default few hundred, to keep the test quick; the loader is real.
+    monkeypatch.setattr(demo, "load_demo_data", partial(demo.load_demo_data, cases=12))
+    client = Client()
+    response = client.post(
+        reverse("accounts:setup"),
+        {
+            "organisation_name": "Demo Org",
+            "username": "first",
+            "password": "x7-correct-horse",
+            "password_again": "x7-correct-horse",
+            "load_demo": "on",
+        },
+    )
+    assert response.status_code == 200
+    accounts = response.context["demo"]["accounts"]
+    assert {a["role"] for a in accounts} >= {"admin", "vetter", "planner", "analyst"}
+    assert accounts[0]["password"] in response.content.decode()
+    assert client.get(reverse("accounts:enroll")).status_code == 200
