@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "passage.cases",
     "passage.intake",
     "passage.screening",
+    "passage.api",
 ]
 
 MIDDLEWARE = [

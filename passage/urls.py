@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from passage.accounts.views import home
+from passage.api.api import api
 
 urlpatterns = [
     path("", home, name="home"),
@@ -11,4 +12,6 @@ urlpatterns = [
     path("screening/", include("passage.screening.urls")),
     path("audit/", include("passage.core.urls")),
     path("language/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("api-tokens/", include("passage.api.urls")),
 ]

@@ -127,6 +127,48 @@ MATRIX = {
             "other": expect(404, coordinator=403, anonymous=302),
         },
     ),
+    "api_tokens:list": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
+    "api_tokens:new": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
+    "api_tokens:revoke": ("post", "token", None, {"any": expect(403, admin=302, anonymous=302)}),
+}
+
+# The REST API, called with a token that has every scope and acts as the role's user
+# ("anonymous" sends no token). Same rules as the pages: 404 for a case the user may not see.
+API_MATRIX = {
+    "api:openapi-json": ("get", None, None, {"any": expect(200)}),
+    "api:api-root": ("get", None, None, {"any": expect(404)}),
+    "api:create_request": (
+        "post",
+        None,
+        {"channel": "signal", "names": ["Kyaw Htoo"]},
+        {"any": expect(403, coordinator=201, intake=201, anonymous=401)},
+    ),
+    "api:read_request": ("get", "request", None, {"any": expect(404, anonymous=401)}),
+    "api:list_cases": (
+        "get",
+        None,
+        None,
+        {"any": expect(200, analyst=403, admin=403, anonymous=401)},
+    ),
+    "api:read_case": (
+        "get",
+        "case",
+        None,
+        {
+            "own": expect(200, analyst=404, admin=404, anonymous=401),
+            "other": expect(404, coordinator=200, anonymous=401),
+        },
+    ),
+    "api:move_case": (
+        "post",
+        "case",
+        {"to_stage": "vetting"},
+        {
+            # Vetters, planners and caseworkers see the case but may not make this move.
+            "own": expect(409, coordinator=200, intake=200, analyst=404, admin=404, anonymous=401),
+            "other": expect(404, coordinator=200, anonymous=401),
+        },
+    ),
 }
 
 
@@ -142,9 +184,21 @@ def _all_url_names(resolver=None, prefix="") -> set[str]:
 
 
 def test_every_view_is_in_the_matrix():
-    missing = _all_url_names() - MATRIX.keys()
+    missing = _all_url_names() - MATRIX.keys() - API_MATRIX.keys()
     assert not missing, f"add these views to the access matrix: {sorted(missing)}"
-    assert not MATRIX.keys() - _all_url_names(), "the matrix names views that do not exist"
+    known = MATRIX.keys() | API_MATRIX.keys()
+    assert not known - _all_url_names(), "the matrix names views that do not exist"
+
+
+def test_every_api_operation_is_in_the_api_matrix():
+    from passage.api.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+    assert {f"api:{op}" for op in operations} == API_MATRIX.keys() - {
+        "api:openapi-json",
+        "api:api-root",
+    }
 
 
 CASES = [
@@ -167,11 +221,66 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
             "batch_id": batch_from(people["coordinator"], "watchlist", WATCHLIST_CSV).pk
         },
         "hit": lambda: {"hit_id": make_hit(people["coordinator"], cell).pk},
+        "token": lambda: {"token_id": api_token(people["intake"])[0].pk},
     }
     kwargs = targets[kwarg]() if kwarg else {}
     client = Client() if role == "anonymous" else signed_in(people[role])
     url = reverse(url_name, kwargs=kwargs)
     response = getattr(client, method)(url, data or {})
+    assert response.status_code == scenarios[scenario][role], (
+        f"{role} {method.upper()} {url_name} ({scenario}) -> {response.status_code}"
+    )
+
+
+API_CASES = [
+    (name, scenario, role)
+    for name, (_m, _k, _d, scenarios) in API_MATRIX.items()
+    for scenario in scenarios
+    for role in ROLES
+]
+
+
+def api_token(user, scopes=None):
+    from passage.api import tokens
+    from passage.api.scopes import Scope
+
+    return tokens.create_token(
+        None, name="matrix", owner=user, scopes=scopes or list(Scope.values), rate_limit=1000
+    )
+
+
+@pytest.mark.parametrize(("url_name", "scenario", "role"), API_CASES)
+def test_the_api_checks_access(people, cells, url_name, scenario, role):
+    import json
+
+    from passage.api.models import RequestOrigin
+
+    method, kwarg, data, scenarios = API_MATRIX[url_name]
+    cell = cells["south"] if scenario == "other" else cells["north"]
+
+    def someone_elses_request():
+        case = make_case(people["coordinator"], cell=cell)
+        origin = RequestOrigin.objects.create(
+            request=case.requests.get(), token=api_token(people["intake"])[0]
+        )
+        return {"request_id": origin.request_id}
+
+    targets = {
+        "case": lambda: {"case_id": make_case(people["coordinator"], cell=cell).pk},
+        "request": someone_elses_request,
+    }
+    kwargs = targets[kwarg]() if kwarg else {}
+    headers = (
+        {}
+        if role == "anonymous"
+        else {"HTTP_AUTHORIZATION": f"Bearer {api_token(people[role])[1]}"}
+    )
+    client = Client(**headers)
+    url = reverse(url_name, kwargs=kwargs)
+    if method == "post":
+        response = client.post(url, json.dumps(data), content_type="application/json")
+    else:
+        response = client.get(url)
     assert response.status_code == scenarios[scenario][role], (
         f"{role} {method.upper()} {url_name} ({scenario}) -> {response.status_code}"
     )

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 OPEN_URL_NAMES = {"accounts:login", "accounts:enroll", "accounts:setup", "set_language"}
+# The REST API checks a bearer token on every call itself (passage/api/auth.py).
+OPEN_NAMESPACES = {"api"}
 
 
 class RequireVerifiedSignInMiddleware:
@@ -20,6 +22,8 @@ class RequireVerifiedSignInMiddleware:
             return None
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_URL_NAMES:
+            return None
+        if match is not None and match.namespace in OPEN_NAMESPACES:
             return None
         user = request.user
         if user.is_authenticated and user.is_verified() and user.is_active:

@@ -1,0 +1,69 @@
+"""The API's fixed table of errors: each has a code, an HTTP status and one message.
+
+Clients branch on `error` (a stable code); `message` is for people and follows Accept-Language.
+"""
+
+from typing import Literal
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+
+ERRORS = {
+    "bad_request": (400, _("The request body is not valid JSON.")),
+    "unauthorized": (
+        401,
+        _("Send a valid, unexpired API token in the header “Authorization: Bearer …”."),
+    ),
+    "scope_missing": (403, _("This token's scopes do not allow this call.")),
+    "forbidden": (403, _("The token's owner may not do this.")),
+    "not_found": (404, _("Nothing with this id exists, or this token may not see it.")),
+    "move_refused": (409, _("The case cannot make this move now; see `detail`.")),
+    "invalid": (422, _("Some fields are not valid; see `fields`.")),
+    "rate_limited": (429, _("Too many calls with this token. Wait for Retry-After seconds.")),
+}
+ErrorCode = Literal[
+    "bad_request",
+    "unauthorized",
+    "scope_missing",
+    "forbidden",
+    "not_found",
+    "move_refused",
+    "invalid",
+    "rate_limited",
+]
+
+
+class FieldProblem(Schema):
+    field: str = Field(max_length=200, description="Where: e.g. body.names.0")
+    message: str = Field(max_length=500)
+
+
+class ErrorOut(Schema):
+    error: ErrorCode
+    message: str = Field(max_length=500)
+    detail: str | None = Field(None, max_length=500)
+    fields: list[FieldProblem] | None = Field(None, max_length=100)
+
+
+def error_body(code: str, *, detail: str | None = None, fields=None) -> dict:
+    return {"error": code, "message": str(ERRORS[code][1]), "detail": detail, "fields": fields}
+
+
+def responses(ok: dict, *codes: str) -> dict:
+    """Keyword arguments for a route: its success schema, and each error it can answer, with
+    the error codes and messages of each status written into the OpenAPI description."""
+    table, described = dict(ok), {}
+    for code in ("unauthorized", "rate_limited", *codes):
+        status, message = ERRORS[code]
+        table[status] = ErrorOut
+        described.setdefault(status, []).append(f"`{code}`: {message}")
+    extra = {status: {"description": " ".join(lines)} for status, lines in described.items()}
+    return {"response": table, "openapi_extra": {"responses": extra}}
+
+
+class ApiError(Exception):
+    def __init__(
+        self, code: str, *, detail: str | None = None, fields=None, headers: dict | None = None
+    ):
+        super().__init__(code)
+        self.code, self.detail, self.fields, self.headers = code, detail, fields, headers or {}

@@ -1,0 +1,90 @@
+"""API tokens for integrations (hotline and chat bridges, partner systems), and what they did."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are random 32-byte secrets, so one SHA-256 is enough: there is nothing to guess."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, owner__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A scoped secret an integration sends as `Authorization: Bearer …`; it acts as `owner`.
+
+    Only the SHA-256 of the secret is kept; the secret itself is shown once, when created.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=_("acts as"),
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The first characters, so an admin can tell tokens apart without the secret.
+    prefix = models.CharField(max_length=12)
+    rate_limit = models.PositiveIntegerField(
+        _("calls per minute"), default=60, help_text=_("Calls allowed per minute.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class RateWindow(models.Model):
+    """Calls one token made in one fixed window: a counter shared by every server process."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "window_start"], name="api_rate_window_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"token {self.token_id} at {self.window_start:%H:%M}: {self.calls}"
+
+
+class RequestOrigin(models.Model):
+    """Which token logged a request, so only that token may read the request's status."""
+
+    request = models.OneToOneField(
+        "intake.Request", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"request {self.request_id} via token {self.token_id}"
