@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "passage.intake",
     "passage.screening",
     "passage.api",
+    "passage.exports",
 ]
 
 MIDDLEWARE = [

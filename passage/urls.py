@@ -14,4 +14,5 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api-tokens/", include("passage.api.urls")),
+    path("exports/", include("passage.exports.urls")),
 ]

@@ -130,6 +130,20 @@ MATRIX = {
     "api_tokens:list": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
     "api_tokens:new": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
     "api_tokens:revoke": ("post", "token", None, {"any": expect(403, admin=302, anonymous=302)}),
+    "exports:queue": (
+        "get",
+        None,
+        None,
+        {"any": expect(200, analyst=403, admin=403, anonymous=302)},
+    ),
+    "exports:import": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    # A batch the coordinator uploaded: nobody else sees it.
+    "exports:import_review": (
+        "get",
+        "import_batch",
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
 }
 
 # The REST API, called with a token that has every scope and acts as the role's user
@@ -222,6 +236,7 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         },
         "hit": lambda: {"hit_id": make_hit(people["coordinator"], cell).pk},
         "token": lambda: {"token_id": api_token(people["intake"])[0].pk},
+        "import_batch": lambda: {"batch_id": import_batch(people["coordinator"]).pk},
     }
     kwargs = targets[kwarg]() if kwarg else {}
     client = Client() if role == "anonymous" else signed_in(people[role])
@@ -230,6 +245,12 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
     assert response.status_code == scenarios[scenario][role], (
         f"{role} {method.upper()} {url_name} ({scenario}) -> {response.status_code}"
     )
+
+
+def import_batch(user):
+    from passage.exports.importing import start_import
+
+    return start_import(user, ["Name"], [["Kyaw Htoo"]], default_channel="phone")
 
 
 API_CASES = [

@@ -19,6 +19,10 @@ class Action:
     ASSIGN = "assign"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    # Identity columns in a list export: coordinators only, and then only on rows of cases they
+    # may VIEW_IDENTITY (assigned); other rows get blank identity cells.
+    EXPORT_IDENTITY = "export_identity"
+    IMPORT_CASES = "import_cases"  # a spreadsheet of existing cases, many identities at once
     SCREEN = "screen"  # run screening on a case now
     REVIEW_HIT = "review_hit"  # mark a screening hit confirmed or false positive
     VIEW_LISTS = "view_lists"  # watchlist and documented-abuse records
@@ -64,6 +68,8 @@ def can(user, action: str, obj=None) -> bool:
         return role == Role.ADMIN
     if action == Action.VIEW_AUDIT:
         return role == Role.COORDINATOR
+    if action in (Action.EXPORT_IDENTITY, Action.IMPORT_CASES) and obj is None:
+        return role == Role.COORDINATOR
     if action == Action.VIEW_LISTS:
         return role in (Role.COORDINATOR, Role.VETTER)
     if action == Action.MANAGE_LISTS:
@@ -83,6 +89,8 @@ def can(user, action: str, obj=None) -> bool:
         return role == Role.COORDINATOR or assigned
     if action == Action.ASSIGN:
         return role == Role.COORDINATOR
+    if action == Action.EXPORT_IDENTITY:
+        return role == Role.COORDINATOR and assigned
     if action == Action.SCREEN:
         return role == Role.COORDINATOR or assigned
     if action == Action.REVIEW_HIT:

@@ -1,0 +1,85 @@
+"""Pages for importing a spreadsheet: upload, then map columns and preview, then commit."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passage.core.access import Action, can
+from passage.exports import importing
+from passage.exports.import_forms import MappingForm, UploadForm
+from passage.exports.spreadsheet import MAX_BYTES, SheetError, read_sheet
+
+PREVIEW_ROWS = 10
+MAX_PROBLEMS_SHOWN = 200
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return _("yes") if value else ""
+    return "" if value is None else str(value)
+
+
+def upload(request):
+    if not can(request.user, Action.IMPORT_CASES):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        sheet = form.cleaned_data["sheet"]
+        try:
+            if sheet.size > MAX_BYTES:
+                raise SheetError(_("The file is larger than 5 MB. Split it and upload the parts."))
+            header, rows = read_sheet(sheet.name, sheet.read())
+        except SheetError as exc:
+            form.add_error("sheet", str(exc))
+        else:
+            batch = importing.start_import(
+                request.user,
+                header,
+                rows,
+                default_channel=form.cleaned_data["default_channel"],
+                cell=form.cleaned_data["cell"],
+                request=request,
+            )
+            return redirect("exports:import_review", batch_id=batch.pk)
+    return render(request, "exports/import_upload.html", {"form": form})
+
+
+def review(request, batch_id):
+    batch = importing.get_batch_or_404(request.user, batch_id)
+    header = batch.content["header"]
+    form = MappingForm(request.POST or None, initial=batch.mapping, header=header)
+    if request.method == "POST" and form.is_valid():
+        batch.mapping = {k: v for k, v in form.cleaned_data.items() if v != ""}
+        batch.save(update_fields=["mapping"])
+        if "commit" in request.POST:
+            try:
+                count = importing.commit_import(request.user, batch, request=request)
+            except importing.ImportRefused:
+                messages.error(request, _("Nothing was imported: correct the rows listed below."))
+            else:
+                messages.success(request, _("%(n)d cases imported.") % {"n": count})
+                return redirect("cases:queue")
+    check = importing.check_rows(batch)
+    preview = [
+        [_shown(row.get(k)) for k in importing.TARGETS] for row in check.cleaned[:PREVIEW_ROWS]
+    ]
+    return render(
+        request,
+        "exports/import_review.html",
+        {
+            "batch": batch,
+            "form": form,
+            "check": check,
+            "problems": check.problems[:MAX_PROBLEMS_SHOWN],
+            "preview": preview,
+            "targets": [(k, label) for k, (label, _w) in importing.TARGETS.items()],
+        },
+    )

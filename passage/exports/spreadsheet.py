@@ -1,0 +1,88 @@
+"""Reading an uploaded CSV or XLSX into a header and rows of text, within fixed limits."""
+
+import csv
+import io
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+MAX_CELL = 10_000  # longer than any field allows, so the row check names the problem
+
+
+class SheetError(Exception):
+    """The file cannot be read as a spreadsheet; the message is for the user."""
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_rows(data: bytes):
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SheetError(
+            _("Save the CSV file as UTF-8 (in Excel: “CSV UTF-8”) and upload it again.")
+        )
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return csv.reader(io.StringIO(text, newline=""), dialect)
+
+
+def _xlsx_rows(data: bytes):
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SheetError(_("This file could not be opened as an Excel workbook (XLSX).")) from None
+    return book.worksheets[0].iter_rows(values_only=True)
+
+
+def read_sheet(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the first sheet; blank rows left out; every row as long as the header."""
+    if len(data) > MAX_BYTES:
+        raise SheetError(_("The file is larger than 5 MB. Split it and upload the parts."))
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        source = _csv_rows(data)
+    elif lower.endswith(".xlsx"):
+        source = _xlsx_rows(data)
+    else:
+        raise SheetError(_("Upload a .csv or .xlsx file."))
+    header, rows = None, []
+    for raw in source:
+        cells = [_text(v) for v in raw]
+        if not any(cells):
+            continue
+        if header is None:
+            header = cells[:MAX_COLUMNS]
+            if len(cells) > MAX_COLUMNS:
+                raise SheetError(_("The sheet has more than %(n)d columns.") % {"n": MAX_COLUMNS})
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise SheetError(
+                _("The sheet has more than %(n)d rows. Split it and upload the parts.")
+                % {"n": MAX_ROWS}
+            )
+        cells = (cells + [""] * len(header))[: len(header)]
+        rows.append([c[:MAX_CELL] for c in cells])
+    if header is None:
+        raise SheetError(_("The file is empty."))
+    return header, rows
