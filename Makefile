@@ -73,5 +73,12 @@ test-postgres: install
 	  echo "PostgreSQL at $(POSTGRES_URL) is unreachable and PASSAGE_REQUIRE_POSTGRES=1"; exit 1; \
 	else echo "PostgreSQL unreachable: skipping the PostgreSQL run"; fi
 
+# The foundation benchmark (benchmarks/foundation/): 100,000 cases in PostgreSQL (database
+# passage_bench, created and dropped) and in SQLite under var/bench/, 10 signed-in users on
+# 127.0.0.1; writes benchmarks/results/foundation.md.
+.PHONY: bench
+bench: install
+	$(PY) benchmarks/foundation/run.py --seconds=45
+
 clean:
 	rm -rf $(VENV) $(BOOT)

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from passage.cases.lifecycle import Stage
 from passage.cases.vocab import Branch, Channel, Rank, Region, Urgency
+from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedJSONField, EncryptedTextField
 
 
-class Person(models.Model):
+class Person(ChoiceLabelsMixin, models.Model):
     """Someone who asked for help. Lists show only the pseudonym; identity stays encrypted."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -46,7 +47,7 @@ class CaseQuerySet(models.QuerySet):
         return access.visible_cases(self, user)
 
 
-class Case(models.Model):
+class Case(ChoiceLabelsMixin, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     stage = models.CharField(
@@ -79,7 +80,7 @@ class Case(models.Model):
         return f"{self.person.pseudonym} ({self.get_stage_display()})"
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(ChoiceLabelsMixin, models.Model):
     """What happened to a case, in order: requests, stage changes, assignments."""
 
     class Kind(models.TextChoices):

@@ -5,7 +5,7 @@ for lists and `get_case_or_404` / `can` for single objects. An outsider gets 404
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from passage.accounts.roles import CASE_ROLES, Role
@@ -35,6 +35,9 @@ def _active(user) -> bool:
 
 def is_assigned(user, case) -> bool:
     """Assigned to the case by name or through one of the user's cells."""
+    known = getattr(case, "_assigned_for", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
     if case.assignees.filter(pk=user.pk).exists():
         return True
     return case.cell_id is not None and user.cells.filter(pk=case.cell_id).exists()
@@ -101,15 +104,23 @@ def can(user, action: str, obj=None) -> bool:
 def get_case_or_404(user, case_id, action: str = Action.VIEW_CASE):
     """The case if the user may do `action` on it; 404 for anyone who may not even see it,
     403 (PermissionDenied) for someone who sees it but may not do this."""
+    from passage.accounts.models import Cell
     from passage.cases.models import Case
 
+    # Whether the user is assigned comes with the case, in the same query: a page asks `can`
+    # several times, and each would otherwise cost two queries.
+    by_name = Case.assignees.through.objects.filter(case=OuterRef("pk"), user=user.pk)
+    by_cell = Cell.members.through.objects.filter(cell=OuterRef("cell_id"), user=user.pk)
     case = (
         visible_cases(Case.objects.select_related("person", "cell"), user)
         .filter(pk=case_id)
+        .annotate(assigned_by_name=Exists(by_name), assigned_by_cell=Exists(by_cell))
         .first()
     )
     if case is None:
         raise Http404
+    # Fetched for this request, so valid for it; is_assigned asks the database for anyone else.
+    case._assigned_for = (user.pk, case.assigned_by_name or case.assigned_by_cell)
     if not can(user, action, case):
         raise PermissionDenied
     return case

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passage.cases.vocab import Channel, Language, Urgency
+from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedTextField
 
 
-class Request(models.Model):
+class Request(ChoiceLabelsMixin, models.Model):
     """One call or message asking for help; it opens a case or joins the person's open one."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
