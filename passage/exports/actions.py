@@ -39,7 +39,7 @@ class Export:
         self.cases = triage_queue(user, filters)
         if self.wants_identity:
             # The sealed fields are read for each row; load them with it, not one query each.
-            self.cases = self.cases.defer(None)
+            self.cases = self.cases.defer(None).prefetch_related("requests")
         self.count = self.cases.count()
         audit.record(
             user,

@@ -10,6 +10,8 @@ import json
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -36,7 +38,18 @@ class CoordinatorToken:
 
 
 @pytest.fixture
-def coordinator_token(people, cells):
+def _keep_the_test_connection():
+    """A plain WSGIHandler closes the database connection after each request, which would
+    end the test's transaction on PostgreSQL; Django's own test client does the same as this."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def coordinator_token(people, cells, _keep_the_test_connection):
     make_case(people["coordinator"], cell=cells["north"])
     make_case(people["coordinator"], cell=cells["south"])
     make_token(people["coordinator"], rate_limit=1_000_000)
