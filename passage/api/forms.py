@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import User
-from passage.api.scopes import Scope
+from passage.api.scopes import ADMIN_GRANTABLE, Scope
 from passage.api.tokens import DEFAULT_DAYS, MAX_DAYS
 from passage.core.validation import clean_text
 
@@ -22,7 +22,13 @@ class NewTokenForm(forms.Form):
         ),
     )
     scopes = forms.MultipleChoiceField(
-        label=_("Scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Scopes"),
+        choices=[(s.value, s.label) for s in Scope if s in ADMIN_GRANTABLE],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Scopes that read or move cases are not given here: an admin sees no case content. "
+            "An operator creates such tokens with `passage api-token create` on the server."
+        ),
     )
     days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS

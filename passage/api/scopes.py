@@ -11,3 +11,9 @@ class Scope(models.TextChoices):
     CASES_MOVE = "cases:move", _("Move cases between stages")
     SCREENING_READ = "screening:read", _("Read screening hits")
     FIGURES_READ = "figures:read", _("Read aggregate figures")
+
+
+# An admin sees no case content, so a token an admin makes on the web page may not either:
+# scopes that read or move cases are given only from the shell (`passage api-token create`),
+# by an operator who already holds the server.
+ADMIN_GRANTABLE = frozenset({Scope.REQUESTS_CREATE, Scope.FIGURES_READ})

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from passage.api.models import ApiToken, RateWindow, hash_token
-from passage.api.scopes import Scope
+from passage.api.scopes import ADMIN_GRANTABLE, Scope
 from passage.core import audit
 from passage.core.access import Action, can
 
@@ -40,6 +40,8 @@ def create_token(
     unknown = set(scopes) - set(Scope.values)
     if unknown:
         raise ValueError(f"unknown scopes: {sorted(unknown)}")
+    if actor is not None and set(scopes) - ADMIN_GRANTABLE:
+        raise PermissionDenied
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"a token lives 1 to {MAX_DAYS} days")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -156,3 +157,26 @@ def test_the_command_creates_lists_and_revokes(people, capsys):
     call_command("api-token", "revoke", str(token.pk))
     call_command("api-token", "list")
     assert "revoked" in capsys.readouterr().out
+
+
+def test_an_admin_cannot_give_a_token_case_access_on_the_page(people):
+    response = signed_in(people["admin"]).post(
+        reverse("api_tokens:new"),
+        {
+            "name": "x",
+            "owner": people["coordinator"].pk,
+            "scopes": ["cases:read"],
+            "days": 30,
+            "rate_limit": 60,
+        },
+    )
+    assert response.status_code == 200 and "scopes" in response.context["form"].errors
+    assert not ApiToken.objects.exists()
+
+
+def test_the_token_action_refuses_case_scopes_from_an_admin(people):
+    with pytest.raises(PermissionDenied):
+        tokens.create_token(
+            people["admin"], name="x", owner=people["coordinator"], scopes=["cases:identity"]
+        )
+    assert not ApiToken.objects.exists()
