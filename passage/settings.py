@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "passage.screening",
     "passage.api",
     "passage.exports",
+    "passage.reports",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Published figures show counts below this as "<N" (passage/reports/suppression.py).
+PASSAGE_SUPPRESSION_THRESHOLD = env_int("PASSAGE_SUPPRESSION_THRESHOLD", 5)
+if PASSAGE_SUPPRESSION_THRESHOLD < 2:
+    raise ImproperlyConfigured("PASSAGE_SUPPRESSION_THRESHOLD must be at least 2")
 
 ROOT_URLCONF = "passage.urls"
 WSGI_APPLICATION = "passage.wsgi.application"

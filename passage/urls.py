@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api-tokens/", include("passage.api.urls")),
     path("exports/", include("passage.exports.urls")),
+    path("figures/", include("passage.reports.urls")),
 ]

@@ -32,7 +32,7 @@ def expect(default: int, **by_role: int) -> dict[str, int]:
 # Scenarios: "own" = a case in the North cell (everyone but analyst/admin is a member),
 # "other" = a case in the South cell. Views without a case use scenario "any".
 MATRIX = {
-    "home": ("get", None, None, {"any": expect(302, analyst=200)}),
+    "home": ("get", None, None, {"any": expect(302)}),
     "set_language": ("post", None, {"language": "my"}, {"any": expect(302)}),
     "accounts:setup": ("get", None, None, {"any": expect(404)}),
     "accounts:login": ("get", None, None, {"any": expect(200)}),
@@ -96,6 +96,24 @@ MATRIX = {
         },
     ),
     "core:audit": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "reports:dashboard": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, analyst=200, anonymous=302)},
+    ),
+    "reports:summary": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, analyst=200, anonymous=302)},
+    ),
+    "reports:summary_pdf": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, analyst=200, anonymous=302)},
+    ),
     "screening:lists": (
         "get",
         None,

@@ -120,7 +120,7 @@ def home(request):
     if can(user, Action.MANAGE_USERS):
         return redirect("accounts:users")
     if user.role == "analyst":
-        return render(request, "accounts/analyst_home.html")
+        return redirect("reports:dashboard")
     return redirect("cases:queue")
 
 

@@ -19,6 +19,7 @@ class Action:
     ASSIGN = "assign"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    VIEW_FIGURES = "view_figures"  # aggregate, suppressed figures: never a case or a name
     # Identity columns in a list export: coordinators only, and then only on rows of cases they
     # may VIEW_IDENTITY (assigned); other rows get blank identity cells.
     EXPORT_IDENTITY = "export_identity"
@@ -69,6 +70,8 @@ def can(user, action: str, obj=None) -> bool:
     role = user.role
     if action == Action.MANAGE_USERS:
         return role == Role.ADMIN
+    if action == Action.VIEW_FIGURES:
+        return role in (Role.ANALYST, Role.COORDINATOR)
     if action == Action.VIEW_AUDIT:
         return role == Role.COORDINATOR
     if action in (Action.EXPORT_IDENTITY, Action.IMPORT_CASES) and obj is None:

@@ -15,7 +15,7 @@ The method is primary suppression plus audited complementary suppression, with e
    a table with its totals is a flow network (rows and columns are nodes, cells are edges,
    totals are edges to a source and a sink) and each question "could this cell be 2 instead?"
    is one bounded-flow feasibility check; the network is totally unimodular, so what is
-   feasible in whole numbers.
+   feasible for the flow is feasible in whole numbers.
 
 Why not rounding: rounding every figure to the nearest 5 keeps the totals but, with both row
 and column totals, still pins cells (an exhaustive search of 2x2 tables finds thousands), and it
@@ -225,8 +225,12 @@ def protect(
     row_totals: bool = True,
     col_totals: bool = True,
     total: bool = True,
+    force: dict[Key, str] | None = None,
 ) -> Protected:
-    """Suppress `counts` (rows of non-negative whole numbers) for publication, with totals."""
+    """Suppress `counts` (rows of non-negative whole numbers) for publication, with totals.
+
+    `force` hides given figures from the start (mark HIDDEN or WITHHELD): `protect_together`
+    uses it for totals that another table had to hide."""
     if threshold < 2:
         raise ValueError("the suppression threshold must be at least 2")
     rows = [list(r) for r in counts]
@@ -245,6 +249,9 @@ def protect(
         return Figure(None, SMALL) if 0 < v < threshold else Figure(v)
 
     figures = {key: first_pass(v) for key, v in truth.items()}
+    for key, mark in (force or {}).items():
+        if key in figures and (mark == WITHHELD or figures[key].mark == SHOWN):
+            figures[key] = Figure(None, mark)
     pinned = [key for key, f in figures.items() if f.mark == SMALL]
     # Hiding a figure only widens what a reader must consider, so a "<5" found safe stays safe:
     # after each complement only the ones still pinned need checking again.
@@ -265,6 +272,29 @@ def protect(
         total=figures[("all", 0, 0)] if total else None,
         threshold=threshold,
     )
+
+
+def protect_together(
+    tables: Sequence[Sequence[Sequence[int]]], *, threshold: int = 5
+) -> list[Protected]:
+    """Tables with the same rows (months, say, broken down by branch in one and by region in
+    another) share their row totals and grand total: a total hidden in one must be hidden in
+    all, or the others would give it away. Protect each, carry every hidden shared total over
+    to all of them, and repeat until nothing changes (hiding only grows, so this ends)."""
+    force: dict[Key, str] = {}
+    while True:
+        results = [protect(t, threshold=threshold, force=force) for t in tables]
+        shared = {
+            key: f.mark
+            for p in results
+            for key, f in _keyed(p).items()
+            if key[0] in ("row", "all") and f.mark in (HIDDEN, WITHHELD)
+        }
+        merged = {**shared, **{k: m for k, m in force.items() if m == WITHHELD}}
+        merged |= {k: WITHHELD for k, m in shared.items() if m == WITHHELD}
+        if merged == force:
+            return results
+        force = merged
 
 
 def protect_series(values: Sequence[int], *, threshold: int = 5) -> Protected:

@@ -10,7 +10,15 @@ import itertools
 
 import pytest
 
-from passage.reports.suppression import HIDDEN, SMALL, WITHHELD, Figure, protect, protect_series
+from passage.reports.suppression import (
+    HIDDEN,
+    SMALL,
+    WITHHELD,
+    Figure,
+    protect,
+    protect_series,
+    protect_together,
+)
 
 T = 5
 
@@ -204,3 +212,23 @@ def test_every_two_by_two_table_of_small_counts_is_safe():
 def test_every_one_row_breakdown_of_small_counts_is_safe():
     for row in itertools.product((0, 1, 3, 4, 5, 7), repeat=4):
         assert_nothing_recoverable([list(row)], col_totals=False, total=False)
+
+
+def test_tables_sharing_their_totals_hide_them_alike():
+    by_branch = [[1, 20, 9], [12, 30, 8]]  # month 1 needs a complement; maybe its total
+    by_region = [[15, 15, 0], [25, 25, 0]]  # nothing small at all
+    a, b = protect_together([by_branch, by_region], threshold=T)
+    for i in range(2):
+        assert a.row_totals[i].mark == b.row_totals[i].mark
+    assert a.total.mark == b.total.mark
+    for table in (a, b):
+        assert not any(f.value is not None and f.suppressed for f in table.all_figures())
+
+
+def test_a_total_hidden_in_one_table_is_hidden_in_the_other():
+    by_branch = [[1, 1, 20], [1, 1, 20]]
+    by_region = [[22, 0], [22, 0]]
+    a, b = protect_together([by_branch, by_region], threshold=T)
+    hidden = [i for i in range(2) if a.row_totals[i].suppressed]
+    assert hidden and all(b.row_totals[i].suppressed for i in hidden)
+    assert_nothing_recoverable(by_branch)

@@ -1,0 +1,194 @@
+"""The dashboard's numbers: each function is one aggregate query, grouped in the database.
+
+Nothing here reads a name, a pseudonym or a sealed field, and nothing loops over cases in
+Python: every function returns a few dozen grouped rows at most. Suppression comes later
+(`figures.py`); these are the true counts and never leave the server as they are.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, models
+from django.db.models import CharField, Count, F, Q, Value, When
+from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
+
+from passage.cases.lifecycle import Stage
+from passage.cases.models import Case, TimelineEntry
+from passage.cases.vocab import RANK_GROUP, RankGroup
+from passage.intake.models import Request
+
+# The main line a case follows from request to arrival: the funnel's steps.
+FUNNEL = [
+    Stage.RECEIVED,
+    Stage.VETTING,
+    Stage.CLEARED,
+    Stage.PLANNING,
+    Stage.IN_TRANSIT,
+    Stage.ARRIVED,
+]
+# A defection is counted once, when the case first enters "arrived" or a stage after it. Real
+# cases always pass through "arrived"; imported ones may have jumped straight to after-care.
+ARRIVED_OR_LATER = [Stage.ARRIVED, Stage.AFTERCARE]
+ARRIVAL = Q(kind=TimelineEntry.Kind.STAGE, to_stage__in=ARRIVED_OR_LATER) & ~Q(
+    from_stage__in=ARRIVED_OR_LATER
+)
+OUTCOMES = [Stage.REJECTED, Stage.REFERRED]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which cases count: a period (inclusive start, exclusive end), a branch, a region."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    branch: str = ""
+    region: str = ""
+
+    def person(self, prefix: str) -> Q:
+        q = Q()
+        if self.branch:
+            q &= Q(**{f"{prefix}branch": self.branch})
+        if self.region:
+            q &= Q(**{f"{prefix}region": self.region})
+        return q
+
+    def period(self, field: str) -> Q:
+        q = Q()
+        if self.start:
+            q &= Q(**{f"{field}__gte": self.start})
+        if self.end:
+            q &= Q(**{f"{field}__lt": self.end})
+        return q
+
+
+def requests_by_week_and_channel(f: Filters) -> list[dict]:
+    """Requests received per week, by channel: [{"week", "channel", "n"}]."""
+    return list(
+        Request.objects.filter(f.period("received_at") & f.person("person__"))
+        .annotate(week=TruncWeek("received_at"))
+        .values("week", "channel")
+        .annotate(n=Count("id"))
+        .order_by("week", "channel")
+    )
+
+
+def funnel(f: Filters) -> dict[str, int]:
+    """Of the cases opened in the period, how many reached each step of the main line."""
+    reached = {}
+    for i, stage in enumerate(FUNNEL):
+        later = [s.value for s in FUNNEL[i:]] + [Stage.AFTERCARE.value]
+        if stage == Stage.RECEIVED:
+            reached[stage.value] = Count("id")
+        else:
+            # Reaching a later stage means having passed this one, even if a jump skipped it.
+            reached[stage.value] = Count(
+                "id",
+                filter=Q(stage__in=later)
+                | Q(
+                    pk__in=TimelineEntry.objects.filter(
+                        kind=TimelineEntry.Kind.STAGE, to_stage__in=later
+                    ).values("case_id")
+                ),
+            )
+    return Case.objects.filter(f.period("opened_at") & f.person("person__")).aggregate(**reached)
+
+
+def median_days_in_stage(f: Filters) -> dict[str, tuple[float, int]]:
+    """Median days spent in each stage before leaving it, and over how many stays:
+    {stage: (median days, stays)}. A stay starts at the previous stage change (or the case's
+    opening) and ends at the next; medians are taken in the database."""
+    filters, params = ["te.kind = %s"], [TimelineEntry.Kind.STAGE.value]
+    if f.start:
+        filters.append("c.opened_at >= %s")
+        params.append(f.start)
+    if f.end:
+        filters.append("c.opened_at < %s")
+        params.append(f.end)
+    if f.branch:
+        filters.append("p.branch = %s")
+        params.append(f.branch)
+    if f.region:
+        filters.append("p.region = %s")
+        params.append(f.region)
+    if connection.vendor == "postgresql":
+        days = "EXTRACT(EPOCH FROM (at - prev_at)) / 86400.0"
+    else:
+        days = "julianday(at) - julianday(prev_at)"
+    sql = f"""
+        WITH stays AS (
+            SELECT te.from_stage AS stage, te.at AS at,
+                   COALESCE(LAG(te.at) OVER (PARTITION BY te.case_id ORDER BY te.at),
+                            c.opened_at) AS prev_at
+            FROM cases_timelineentry te
+            JOIN cases_case c ON c.id = te.case_id
+            JOIN cases_person p ON p.id = c.person_id
+            WHERE {" AND ".join(filters)}
+        ), ranked AS (
+            SELECT stage, {days} AS days,
+                   ROW_NUMBER() OVER (PARTITION BY stage ORDER BY {days}) AS rn,
+                   COUNT(*) OVER (PARTITION BY stage) AS n
+            FROM stays
+        )
+        SELECT stage, AVG(days), MAX(n) FROM ranked
+        WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
+        GROUP BY stage
+    """  # noqa: S608 - the only interpolations are fixed strings; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {stage: (float(days), int(n)) for stage, days, n in cursor.fetchall()}
+
+
+def _rank_group():
+    groups: dict[str, list[str]] = {}
+    for rank, group in RANK_GROUP.items():
+        groups.setdefault(group.value, []).append(rank)
+    return models.Case(
+        *[When(case__person__rank__in=ranks, then=Value(g)) for g, ranks in groups.items()],
+        default=Value(RankGroup.UNKNOWN.value),
+        output_field=CharField(),
+    )
+
+
+BREAKDOWNS = {
+    "branch": lambda: F("case__person__branch"),
+    "rank_group": _rank_group,
+    "region": lambda: F("case__person__region"),
+}
+
+
+def arrivals_by_month(f: Filters, by: str) -> list[dict]:
+    """Defections (first entry into arrived or later) per month, by branch, rank group or
+    state/region: [{"month", "key", "n"}]."""
+    return list(
+        TimelineEntry.objects.filter(ARRIVAL & f.period("at") & f.person("case__person__"))
+        .annotate(month=TruncMonth("at"), key=BREAKDOWNS[by]())
+        .values("month", "key")
+        .annotate(n=Count("id"))
+        .order_by("month", "key")
+    )
+
+
+def outcomes_by_month(f: Filters) -> list[dict]:
+    """Rejections and referrals for accountability per month: [{"month", "to_stage", "n"}]."""
+    return list(
+        TimelineEntry.objects.filter(
+            Q(kind=TimelineEntry.Kind.STAGE, to_stage__in=OUTCOMES)
+            & f.period("at")
+            & f.person("case__person__")
+        )
+        .annotate(month=TruncMonth("at"))
+        .values("month", "to_stage")
+        .annotate(n=Count("id"))
+        .order_by("month", "to_stage")
+    )
+
+
+def arrivals_by_year_and_branch(f: Filters) -> list[dict]:
+    """Defections per year and branch, for the publishable summary: [{"year", "branch", "n"}]."""
+    return list(
+        TimelineEntry.objects.filter(ARRIVAL & f.period("at") & f.person("case__person__"))
+        .annotate(year=TruncYear("at"))
+        .values("year", branch=F("case__person__branch"))
+        .annotate(n=Count("id"))
+        .order_by("year", "branch")
+    )

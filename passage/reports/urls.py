@@ -1,0 +1,10 @@
+from django.urls import path
+
+from passage.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("summary/", views.summary, name="summary"),
+    path("summary.pdf", views.summary_pdf, name="summary_pdf"),
+]

@@ -1,0 +1,52 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from passage.reports import actions, figures, pdf
+from passage.reports.forms import FiguresFilterForm
+from passage.reports.queries import Filters
+
+
+def dashboard(request):
+    """Aggregate figures for analysts and coordinators: never a name, a pseudonym or a case."""
+    form = FiguresFilterForm(request.GET or None)
+    actions.view_dashboard(request.user, form.described(), request=request)
+    f = form.filters()
+    steps, funnel_chart = figures.funnel(f)
+    tables = [figures.requests_table(f), *figures.arrivals_tables(f), figures.outcomes_table(f)]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "steps": steps,
+            "funnel_chart": funnel_chart,
+            "tables": [(t, t.chart_data()) for t in tables],
+            "threshold": figures.threshold(),
+        },
+    )
+
+
+def _summary_context() -> dict:
+    return {
+        "table": figures.summary_table(Filters()),
+        "as_of": timezone.now(),
+        "threshold": figures.threshold(),
+    }
+
+
+def summary(request):
+    """Figures a coordinator can hand to the press: defections so far, by year and branch."""
+    actions.view_summary(request.user, request=request)
+    context = _summary_context()
+    context["chart"] = context["table"].chart_data()
+    return render(request, "reports/summary.html", context)
+
+
+def summary_pdf(request):
+    actions.export_summary(request.user, "pdf", request=request)
+    as_of = timezone.now()
+    response = HttpResponse(pdf.render_summary(as_of=as_of), content_type="application/pdf")
+    day = timezone.localdate(as_of).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="passage-figures-{day}.pdf"'
+    return response
