@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", include("passage.cases.urls")),
     path("intake/", include("passage.intake.urls")),
     path("screening/", include("passage.screening.urls")),
+    path("screening/", include("passage.screening.urls")),
     path("audit/", include("passage.core.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),

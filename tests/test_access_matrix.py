@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import make_case, signed_in
 from tests.screening.helpers import WATCHLIST_CSV, batch_from, make_hit
+from tests.screening.helpers import WATCHLIST_CSV, batch_from, make_hit
 
 ROLES = [
     "coordinator",
@@ -96,6 +97,37 @@ MATRIX = {
         },
     ),
     "core:audit": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "screening:lists": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, vetter=200, anonymous=302)},
+    ),
+    "screening:import": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "screening:import_preview": (
+        "get",
+        "batch",
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    "screening:run": (
+        "post",
+        "case",
+        None,
+        {
+            "own": expect(302, analyst=404, admin=404),
+            "other": expect(404, coordinator=302, anonymous=302),
+        },
+    ),
+    "screening:review": (
+        "post",
+        "hit",
+        {"status": "false_positive", "note": "Checked with the family."},
+        {
+            "own": expect(403, coordinator=302, vetter=302, analyst=404, admin=404, anonymous=302),
+            "other": expect(404, coordinator=403, anonymous=302),
+        },
+    ),
     "reports:dashboard": (
         "get",
         None,
@@ -249,6 +281,10 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         "case": lambda: {"case_id": make_case(people["coordinator"], cell=cell).pk},
         "user": lambda: {"user_id": people["intake"].pk},
         "cell": lambda: {"cell_id": cells["north"].pk},
+        "batch": lambda: {
+            "batch_id": batch_from(people["coordinator"], "watchlist", WATCHLIST_CSV).pk
+        },
+        "hit": lambda: {"hit_id": make_hit(people["coordinator"], cell).pk},
         "batch": lambda: {
             "batch_id": batch_from(people["coordinator"], "watchlist", WATCHLIST_CSV).pk
         },

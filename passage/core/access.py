@@ -19,6 +19,10 @@ class Action:
     ASSIGN = "assign"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    SCREEN = "screen"  # run screening on a case now
+    REVIEW_HIT = "review_hit"  # mark a screening hit confirmed or false positive
+    VIEW_LISTS = "view_lists"  # watchlist and documented-abuse records
+    MANAGE_LISTS = "manage_lists"  # import into them
     VIEW_FIGURES = "view_figures"  # aggregate, suppressed figures: never a case or a name
     # Identity columns in a list export: coordinators only, and then only on rows of cases they
     # may VIEW_IDENTITY (assigned); other rows get blank identity cells.
@@ -42,6 +46,16 @@ def is_assigned(user, case) -> bool:
     if case.assignees.filter(pk=user.pk).exists():
         return True
     return case.cell_id is not None and user.cells.filter(pk=case.cell_id).exists()
+
+
+def assigned_case_ids(user, case_ids) -> set:
+    """Which of these cases the user is assigned to (by name or cell): one query for a list."""
+    from passage.cases.models import Case
+
+    if not _active(user) or not case_ids:
+        return set()
+    mine = Q(assignees=user) | Q(cell__in=user.cells.values("pk"))
+    return set(Case.objects.filter(mine, pk__in=case_ids).values_list("pk", flat=True))
 
 
 def assigned_case_ids(user, case_ids) -> set:
@@ -80,6 +94,10 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.COORDINATOR, Role.VETTER)
     if action == Action.MANAGE_LISTS:
         return role == Role.COORDINATOR
+    if action == Action.VIEW_LISTS:
+        return role in (Role.COORDINATOR, Role.VETTER)
+    if action == Action.MANAGE_LISTS:
+        return role == Role.COORDINATOR
     if action == Action.LOG_REQUEST and obj is None:
         return role in (Role.INTAKE, Role.COORDINATOR)
     if obj is None or role not in CASE_ROLES:
@@ -95,6 +113,10 @@ def can(user, action: str, obj=None) -> bool:
         return role == Role.COORDINATOR or assigned
     if action == Action.ASSIGN:
         return role == Role.COORDINATOR
+    if action == Action.SCREEN:
+        return role == Role.COORDINATOR or assigned
+    if action == Action.REVIEW_HIT:
+        return role in (Role.VETTER, Role.COORDINATOR) and assigned
     if action == Action.EXPORT_IDENTITY:
         return role == Role.COORDINATOR and assigned
     if action == Action.SCREEN:

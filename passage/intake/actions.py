@@ -11,6 +11,7 @@ from passage.cases.pseudonyms import new_pseudonym
 from passage.core import audit
 from passage.core.access import Action, can
 from passage.intake.models import Request
+from passage.screening.actions import screen_case
 
 PERSON_FIELDS = ("rank", "branch", "unit", "region", "township", "age", "family_at_risk")
 
@@ -54,6 +55,8 @@ def log_new_request(actor, data: dict, *, request=None) -> Case:
         req = _request_on(case, person, actor, data)
         TimelineEntry.objects.create(case=case, actor=actor, kind=TimelineEntry.Kind.REQUEST)
         audit.record(actor, "request.create", req, request=request, detail={"case": str(case.pk)})
+        # In the transaction: a person is never saved without their blind-index rows and hits.
+        screen_case(actor, case, trigger="intake", request=request)
     return case
 
 
@@ -87,4 +90,5 @@ def log_follow_up_request(actor, case: Case, data: dict, *, request=None) -> Cas
             request=request,
             detail={"case": str(case.pk), "person_fields_changed": changed},
         )
+        screen_case(actor, case, trigger="intake", request=request)
     return case

@@ -1,0 +1,97 @@
+"""What the case page shows of screening: each hit in full, or as restricted, per need-to-know."""
+
+from dataclasses import dataclass
+
+from passage.accounts.models import User
+from passage.accounts.roles import Role
+from passage.core.access import Action, assigned_case_ids, can
+
+from .actions import may_see_other_side
+from .evidence import describe
+from .models import AbuseRecord, Hit, Kind, WatchlistEntry
+
+WHY = {
+    Kind.PERSON: "person",
+    Kind.WATCHLIST: "watchlist",
+    Kind.ABUSE: "abuse",
+}
+
+
+@dataclass
+class HitView:
+    hit: Hit
+    restricted: bool
+    direction: str = "found"  # "found" on this case, or "later" (a later request matched this one)
+    other_label: str = ""
+    other_case_id: object = None
+    other_record: object = None
+    reasons: list | None = None
+    evidence: list | None = None
+    can_review: bool = False
+
+
+def case_panel(user, case) -> dict:
+    """Hits for the case page; nothing is even counted for users who cannot see the identity."""
+    if not can(user, Action.VIEW_IDENTITY, case):
+        return {"visible": False}
+    from django.db.models import Q
+
+    hits = list(
+        Hit.objects.filter(Q(case=case) | Q(other_case=case))
+        .select_related("case__person", "other_case__person", "reviewed_by")
+        .order_by("-score", "found_at")
+    )
+    lists = {
+        Kind.WATCHLIST: WatchlistEntry.objects.in_bulk(
+            [h.other_id for h in hits if h.other_kind == Kind.WATCHLIST]
+        ),
+        Kind.ABUSE: AbuseRecord.objects.in_bulk(
+            [h.other_id for h in hits if h.other_kind == Kind.ABUSE]
+        ),
+    }
+    others = [h.case if h.case_id != case.pk else h.other_case for h in hits]
+    assigned = assigned_case_ids(user, {c.pk for c in others if c is not None})
+    for other in others:
+        if other is not None:
+            # Tell `can` the answer, so it does not ask the database once per hit.
+            other._assigned_for = (user.pk, other.pk in assigned)
+    reviewer = can(user, Action.REVIEW_HIT, case)
+    views = []
+    for hit in hits:
+        later = hit.case_id != case.pk
+        if later:
+            other_case = hit.case
+            # The other side is the later request's case: the same need-to-know applies to it.
+            restricted = not can(user, Action.VIEW_IDENTITY, other_case)
+        else:
+            other_case = hit.other_case
+            restricted = not may_see_other_side(user, hit)
+        v = HitView(hit, restricted, "later" if later else "found")
+        if not restricted:
+            if later or hit.other_kind == Kind.PERSON:
+                v.other_label = other_case.person.pseudonym if other_case else ""
+                v.other_case_id = other_case.pk if other_case else None
+            else:
+                v.other_record = lists[hit.other_kind].get(hit.other_id)
+                v.other_label = v.other_record.reference if v.other_record else ""
+            v.reasons = hit.reasons
+            v.evidence = [(line["change"], describe(line)) for line in hit.evidence]
+            v.can_review = reviewer and not later
+        views.append(v)
+    coordinators = []
+    if any(v.restricted for v in views):
+        coordinators = list(
+            User.objects.filter(role=Role.COORDINATOR, is_active=True)
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+    return {
+        "visible": True,
+        "hits": views,
+        "can_screen": can(user, Action.SCREEN, case),
+        "coordinators": coordinators,
+        "statuses": [
+            (Hit.Status.CONFIRMED, Hit.Status.CONFIRMED.label),
+            (Hit.Status.FALSE_POSITIVE, Hit.Status.FALSE_POSITIVE.label),
+        ],
+    }

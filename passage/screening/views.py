@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from passage.core import audit
+from passage.core.access import Action, can, get_case_or_404
+from passage.core.validation import clean_text
+
+from . import actions, imports
+from .forms import ImportForm, ReviewForm
+from .models import AbuseRecord, Hit, ImportBatch, WatchlistEntry
+
+
+def lists(request):
+    if not can(request.user, Action.VIEW_LISTS):
+        raise PermissionDenied
+    audit.record(request.user, "screening.read_lists", request=request)
+    return render(
+        request,
+        "screening/lists.html",
+        {
+            "watchlist": list(WatchlistEntry.objects.all()),
+            "abuses": list(AbuseRecord.objects.all()),
+            "can_import": can(request.user, Action.MANAGE_LISTS),
+        },
+    )
+
+
+def import_upload(request):
+    if not can(request.user, Action.MANAGE_LISTS):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = imports.parse_file(form.cleaned_data["kind"], upload.name, upload.read())
+        except imports.UnreadableFile as e:
+            form.add_error("file", str(e))
+        else:
+            batch = ImportBatch.objects.create(
+                kind=form.cleaned_data["kind"],
+                filename=clean_text(upload.name[:200]),
+                rows=parsed.rows,
+                errors=parsed.errors,
+                uploaded_by=request.user,
+            )
+            return redirect("screening:import_preview", batch_id=batch.pk)
+    return render(request, "screening/import_upload.html", {"form": form})
+
+
+def import_preview(request, batch_id):
+    if not can(request.user, Action.MANAGE_LISTS):
+        raise PermissionDenied
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            n = actions.commit_import(request.user, batch, request=request)
+        except actions.ScreeningError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Imported %(n)d records.") % {"n": n})
+            return redirect("screening:lists")
+    return render(
+        request,
+        "screening/import_preview.html",
+        {
+            "batch": batch,
+            "errors": batch.errors,
+            "rows": [[_show(v) for v in row.values()] for row in batch.rows],
+        },
+    )
+
+
+def _show(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(v["name"] if isinstance(v, dict) else str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+@require_POST
+def run(request, case_id):
+    case = get_case_or_404(request.user, case_id, Action.SCREEN)
+    hits = actions.screen_case(request.user, case, request=request)
+    messages.success(request, _("Screened: %(n)d matches.") % {"n": len(hits)})
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+def review(request, hit_id):
+    hit = Hit.objects.filter(pk=hit_id).select_related("other_case").first()
+    if hit is None:
+        raise Http404
+    case = get_case_or_404(request.user, hit.case_id, Action.REVIEW_HIT)
+    hit.case = case
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose confirmed or false positive, and say why."))
+    else:
+        try:
+            actions.review_hit(
+                request.user,
+                hit,
+                form.cleaned_data["status"],
+                clean_text(form.cleaned_data["note"], multiline=True),
+                request=request,
+            )
+        except actions.ScreeningError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Review saved."))
+    return redirect("cases:detail", case_id=case.pk)
