@@ -26,6 +26,8 @@ install: $(VENV)/.synced
 run: install
 	mkdir -p var && chmod 700 var
 	$(PASSAGE) migrate --no-input
+	# The background worker (missed check-ins) runs beside the server and stops with it.
+	$(PASSAGE) db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PASSAGE) serve --bind 127.0.0.1:$(PORT)
 
 demo: install

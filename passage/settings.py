@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "passage.cases",
     "passage.intake",
     "passage.screening",
+    "passage.vetting",
+    "passage.planning",
+    "django_tasks",
+    "django_tasks_db",
     "passage.api",
     "passage.exports",
     "passage.reports",
@@ -130,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "passage.core.context.organisation",
+                "passage.planning.context.alerts",
             ],
         },
     },
@@ -150,6 +155,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (missed check-ins) queue in the database; `passage db_worker` runs them and
+# `make run` starts one beside the server. No broker to run or secure.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,9 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import make_case, signed_in
+from tests.conftest import make_case, purge_request, signed_in
+from tests.planning.helpers import cleared_case, make_alert, make_check_in, make_plan, make_step
 from tests.screening.helpers import WATCHLIST_CSV, batch_from, make_hit
-from tests.screening.helpers import WATCHLIST_CSV, batch_from, make_hit
+from tests.vetting.helpers import default_template, make_decision, make_item, vetting_case
 
 ROLES = [
     "coordinator",
@@ -29,10 +30,45 @@ def expect(default: int, **by_role: int) -> dict[str, int]:
     return {role: by_role.get(role, default) for role in ROLES}
 
 
+VET_SEE = expect(403, coordinator=200, vetter=200, analyst=404, admin=404, anonymous=302)
+APPROVE = {
+    "own": expect(403, coordinator=302, analyst=404, admin=404, anonymous=302),
+    "other": expect(404, coordinator=302, anonymous=302),
+}
+
+
+def vet_do(allowed: int) -> dict:
+    return {
+        "own": expect(
+            403, coordinator=allowed, vetter=allowed, analyst=404, admin=404, anonymous=302
+        ),
+        "other": expect(404, coordinator=403, anonymous=302),
+    }
+
+
+def on_plan(approver: int, planner: int) -> dict:
+    return {
+        "own": expect(404, coordinator=approver, planner=planner, anonymous=302),
+        "other": expect(404, anonymous=302),
+        "not_on_plan": expect(404, anonymous=302),
+    }
+
+
 # url name -> (method, url kwargs key, POST data, {scenario: {role: status}})
 # Scenarios: "own" = a case in the North cell (everyone but analyst/admin is a member),
 # "other" = a case in the South cell. Views without a case use scenario "any".
 MATRIX = {
+    # Sealing (passage/core/sealing): while unsealed the unseal page sends everyone on.
+    "sealing:unseal": ("get", None, None, {"any": expect(302)}),
+    "sealing:control": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "sealing:seal_now": ("post", None, None, {"any": expect(403, coordinator=302, anonymous=302)}),
+    "sealing:purge_request": ("post", "case", None, APPROVE),
+    "sealing:purge_approve": (
+        "post",
+        "purge",
+        None,
+        {"any": expect(403, coordinator=302, anonymous=302)},
+    ),
     "home": ("get", None, None, {"any": expect(302)}),
     "set_language": ("post", None, {"language": "my"}, {"any": expect(302)}),
     "accounts:setup": ("get", None, None, {"any": expect(404)}),
@@ -97,37 +133,6 @@ MATRIX = {
         },
     ),
     "core:audit": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
-    "screening:lists": (
-        "get",
-        None,
-        None,
-        {"any": expect(403, coordinator=200, vetter=200, anonymous=302)},
-    ),
-    "screening:import": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
-    "screening:import_preview": (
-        "get",
-        "batch",
-        None,
-        {"any": expect(403, coordinator=200, anonymous=302)},
-    ),
-    "screening:run": (
-        "post",
-        "case",
-        None,
-        {
-            "own": expect(302, analyst=404, admin=404),
-            "other": expect(404, coordinator=302, anonymous=302),
-        },
-    ),
-    "screening:review": (
-        "post",
-        "hit",
-        {"status": "false_positive", "note": "Checked with the family."},
-        {
-            "own": expect(403, coordinator=302, vetter=302, analyst=404, admin=404, anonymous=302),
-            "other": expect(404, coordinator=403, anonymous=302),
-        },
-    ),
     "reports:dashboard": (
         "get",
         None,
@@ -193,6 +198,77 @@ MATRIX = {
         "import_batch",
         None,
         {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    # Vetting: vetters and coordinators of the case's cell do the work; any coordinator may
+    # read it and approve (the approver is, on purpose, often outside the cell).
+    "vetting:case": (
+        "get",
+        "vetting_case",
+        None,
+        {"own": VET_SEE, "other": expect(404, coordinator=200, anonymous=302)},
+    ),
+    "vetting:start_checklist": ("post", "vetting_case", None, vet_do(400)),
+    "vetting:add_reference": (
+        "post",
+        "vetting_case",
+        {"description": "His cousin", "strength": "weak"},
+        vet_do(302),
+    ),
+    "vetting:recommend": (
+        "post",
+        "vetting_case",
+        {"kind": "suspend", "reason": "Wait for the interview"},
+        vet_do(302),
+    ),
+    "vetting:item": ("post", "item", None, vet_do(400)),
+    "vetting:approve": ("post", "decision", None, APPROVE),
+    "vetting:decline": ("post", "decision", {"note": "References not contacted"}, APPROVE),
+    "vetting:templates": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "vetting:template_new": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    "vetting:template_edit": (
+        "get",
+        "template",
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    # Exit plans: only the plan's planners and its approving coordinator, never the rest of the
+    # cell, other coordinators or admins; "not_on_plan" is a North case planned by others.
+    "planning:new": (
+        "get",
+        "cleared_case",
+        None,
+        {
+            "own": expect(403, coordinator=200, analyst=404, admin=404, anonymous=302),
+            "other": expect(404, coordinator=200, anonymous=302),
+        },
+    ),
+    "planning:plan": ("get", "plan", None, on_plan(200, 200)),
+    "planning:add_step": (
+        "post",
+        "plan",
+        {"title": "Meet the driver", "status": "todo"},
+        on_plan(302, 302),
+    ),
+    "planning:edit_step": ("get", "step", None, on_plan(200, 200)),
+    "planning:go": ("post", "plan", {"go": "yes"}, on_plan(302, 403)),
+    # No "go" yet: both may try, and both are told why not.
+    "planning:start_transit": ("post", "plan", None, on_plan(400, 400)),
+    "planning:schedule_check_in": ("post", "plan", {"due_at": "yesterday"}, on_plan(400, 400)),
+    "planning:record_check_in": ("post", "check_in", {"note": "Called"}, on_plan(302, 302)),
+    "planning:outcome": ("post", "plan", {"outcome": "aborted"}, on_plan(302, 302)),
+    "planning:reads": ("get", "plan", None, on_plan(200, 403)),
+    "planning:alerts": ("get", None, None, {"any": expect(200, anonymous=302)}),
+    # The North planner's own alert.
+    "planning:alert_seen": (
+        "post",
+        "alert",
+        None,
+        {"own": expect(404, planner=302, anonymous=302)},
     ),
 }
 
@@ -285,12 +361,18 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
             "batch_id": batch_from(people["coordinator"], "watchlist", WATCHLIST_CSV).pk
         },
         "hit": lambda: {"hit_id": make_hit(people["coordinator"], cell).pk},
-        "batch": lambda: {
-            "batch_id": batch_from(people["coordinator"], "watchlist", WATCHLIST_CSV).pk
-        },
-        "hit": lambda: {"hit_id": make_hit(people["coordinator"], cell).pk},
         "token": lambda: {"token_id": api_token(people["intake"])[0].pk},
+        "purge": lambda: {"purge_id": purge_request(people, cell).pk},
         "import_batch": lambda: {"batch_id": import_batch(people["coordinator"]).pk},
+        "vetting_case": lambda: {"case_id": vetting_case(people, cell).pk},
+        "item": lambda: {"item_id": make_item(people, cell).pk},
+        "decision": lambda: {"decision_id": make_decision(people, cell).pk},
+        "template": lambda: {"template_id": default_template().pk},
+        "cleared_case": lambda: {"case_id": cleared_case(people, cell).pk},
+        "plan": lambda: {"plan_id": make_plan(people, cell, scenario=scenario).pk},
+        "step": lambda: {"step_id": make_step(people, cell, scenario=scenario).pk},
+        "check_in": lambda: {"check_in_id": make_check_in(people, cell, scenario=scenario).pk},
+        "alert": lambda: {"alert_id": make_alert(people, cell).pk},
     }
     kwargs = targets[kwarg]() if kwarg else {}
     client = Client() if role == "anonymous" else signed_in(people[role])

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passage.cases.lifecycle import OPEN_STAGES, Stage, roles_allowed
+from passage.cases.lifecycle import OPEN_STAGES, Needs, Stage, requirement, roles_allowed
 from passage.cases.models import Case, TimelineEntry
 from passage.core import audit
 from passage.core.access import Action, can
@@ -21,8 +21,24 @@ class CaseActionError(Exception):
     """A rule said no; the message is for the user."""
 
 
-def move_case(actor, case: Case, to_stage: str, *, note: str = "", request=None) -> Case:
-    """Move `case` to `to_stage` if that move is allowed from its stage and for the actor's role."""
+def _requirement_met(need: str, actor, case: Case, approval) -> bool:
+    if need == Needs.APPROVED_CLEARANCE:
+        # The approval object checks itself: approved, for this case, by this actor, who is not
+        # the person who recommended it (passage/vetting/models.py, Decision.clears).
+        return approval is not None and approval.clears(case, actor)
+    if need == Needs.GO_DECISION:
+        from passage.planning.models import Plan
+
+        return Plan.go_given(case)
+    return False
+
+
+def move_case(
+    actor, case: Case, to_stage: str, *, note: str = "", request=None, approval=None
+) -> Case:
+    """Move `case` to `to_stage` if that move is allowed from its stage and for the actor's role,
+    and if what the move needs (lifecycle.REQUIREMENTS) is there: `approval` is the approved
+    vetting decision that clears a case."""
     if not can(actor, Action.TRANSITION, case):
         raise PermissionDenied
     from_stage = case.stage
@@ -39,7 +55,20 @@ def move_case(actor, case: Case, to_stage: str, *, note: str = "", request=None)
             _("Your role cannot move a case from “%(from)s” to “%(to)s”.")
             % {"from": Stage(from_stage).label, "to": Stage(to_stage).label}
         )
+    need = requirement(from_stage, to_stage)
+    if need and not _requirement_met(need, actor, case, approval):
+        raise CaseActionError(
+            _("Moving a case from “%(from)s” to “%(to)s” needs %(need)s.")
+            % {
+                "from": Stage(from_stage).label,
+                "to": Stage(to_stage).label,
+                "need": Needs(need).label,
+            }
+        )
     now = timezone.now()
+    detail = {"from": from_stage, "to": to_stage}
+    if approval is not None:
+        detail["approval"] = str(approval.pk)
     with transaction.atomic():
         # Compare-and-set: of two concurrent moves from the same stage, only one matches a row.
         moved = Case.objects.filter(pk=case.pk, stage=from_stage).update(
@@ -58,9 +87,7 @@ def move_case(actor, case: Case, to_stage: str, *, note: str = "", request=None)
             to_stage=to_stage,
             note=note,
         )
-        audit.record(
-            actor, "case.move", case, request=request, detail={"from": from_stage, "to": to_stage}
-        )
+        audit.record(actor, "case.move", case, request=request, detail=detail)
     case.stage, case.stage_changed_at, case.is_open = to_stage, now, to_stage in OPEN_STAGES
     return case
 

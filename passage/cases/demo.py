@@ -425,6 +425,31 @@ class _Loader:
                     return self.rng.choice(people)
         return self.coordinator
 
+    def work_through(self, cell_key: str | None, case: Case, to_stage: str) -> bool:
+        """Moves that need more than a role go through the real vetting and planning actions:
+        a vetter recommends and the coordinator approves; the coordinator opens the plan and
+        gives the go. True when the case was moved here."""
+        from passage.planning import actions as planning
+        from passage.vetting import actions as vetting
+
+        members = self.members.get(cell_key, {}) if cell_key else {}
+        if to_stage == S.CLEARED:
+            vetter = (members.get(Role.VETTER) or [self.team["demo-vetter"]])[0]
+            case.assignees.add(vetter)
+            decision = vetting.recommend(vetter, case, kind="clear")
+            vetting.approve(self.coordinator, decision)
+            return True
+        if to_stage == S.PLANNING:
+            planner = (members.get(Role.PLANNER) or [self.team["demo-planner"]])[0]
+            planning.create_plan(self.coordinator, case, planners=[planner])
+            return True
+        if to_stage == S.IN_TRANSIT:
+            plan = case.plan
+            planning.decide_go(self.coordinator, plan, go=True, reason="")
+            planning.start_transit(self.coordinator, plan)
+            return True
+        return False
+
     def add_case(self, stage: str) -> None:
         rng = self.rng
         path = rng.choice(PATHS[stage])
@@ -497,13 +522,15 @@ class _Loader:
         for to_stage, at in zip(path, move_times, strict=True):
             english, burmese = MOVE_NOTES.get(to_stage, ("", ""))
             note = burmese if burmese_notes and burmese else english
+            plan.stage_times[to_stage] = at
+            if self.work_through(cell_key, case, to_stage):
+                continue
             move_case(
                 self.mover(cell_key, case.stage, to_stage),
                 case,
                 to_stage,
                 note=note if rng.random() < 0.6 else "",
             )
-            plan.stage_times[to_stage] = at
         self.plans.append(plan)
 
     # --- into the past --------------------------------------------------------------------

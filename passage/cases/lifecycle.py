@@ -25,7 +25,7 @@ S, R = Stage, Role
 COORD = frozenset({R.COORDINATOR})
 
 # (from, to) -> roles that may make the move. A coordinator may make any move; the others only
-# on cases they are assigned to. Vetting decisions get four-eyes approval in the vetting issue.
+# on cases they are assigned to. Some moves need more than a role: see REQUIREMENTS.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.RECEIVED, S.VETTING): frozenset({R.COORDINATOR, R.INTAKE}),
     (S.RECEIVED, S.REJECTED): COORD,
@@ -48,6 +48,24 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     **{(stage, S.SUSPENDED): COORD for stage in (S.RECEIVED, S.VETTING, S.CLEARED, S.PLANNING)},
 }
 
+
+class Needs(models.TextChoices):
+    """What a move needs besides an allowed role; `move_case` checks it, nothing else does."""
+
+    # A clearance recommended by one person and approved by a different coordinator who did
+    # not do the vetting (passage/vetting/). Made only by that approval, never the plain form.
+    APPROVED_CLEARANCE = "approved_clearance", _("a clearance approved by a second person")
+    # A "go" recorded on the case's exit plan, and no "no-go" after it (passage/planning/).
+    GO_DECISION = "go_decision", _("a “go” decision recorded on the exit plan")
+
+
+REQUIREMENTS: dict[tuple[str, str], str] = {
+    (S.VETTING, S.CLEARED): Needs.APPROVED_CLEARANCE,
+    (S.PLANNING, S.IN_TRANSIT): Needs.GO_DECISION,
+}
+# Moves that only an approval makes: the plain "Move" form does not offer them.
+APPROVAL_ONLY = frozenset(k for k, v in REQUIREMENTS.items() if v == Needs.APPROVED_CLEARANCE)
+
 OPEN_STAGES = frozenset(
     {
         S.RECEIVED,
@@ -64,7 +82,12 @@ OPEN_STAGES = frozenset(
 
 
 def next_stages(stage: str) -> list[str]:
-    return [to for (frm, to) in TRANSITIONS if frm == stage]
+    """The stages the plain "Move" form offers from `stage` (not those only an approval makes)."""
+    return [to for (frm, to) in TRANSITIONS if frm == stage and (frm, to) not in APPROVAL_ONLY]
+
+
+def requirement(from_stage: str, to_stage: str) -> str | None:
+    return REQUIREMENTS.get((from_stage, to_stage))
 
 
 def roles_allowed(from_stage: str, to_stage: str) -> frozenset[str]:

@@ -19,10 +19,6 @@ class Action:
     ASSIGN = "assign"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
-    SCREEN = "screen"  # run screening on a case now
-    REVIEW_HIT = "review_hit"  # mark a screening hit confirmed or false positive
-    VIEW_LISTS = "view_lists"  # watchlist and documented-abuse records
-    MANAGE_LISTS = "manage_lists"  # import into them
     VIEW_FIGURES = "view_figures"  # aggregate, suppressed figures: never a case or a name
     # Identity columns in a list export: coordinators only, and then only on rows of cases they
     # may VIEW_IDENTITY (assigned); other rows get blank identity cells.
@@ -32,6 +28,17 @@ class Action:
     REVIEW_HIT = "review_hit"  # mark a screening hit confirmed or false positive
     VIEW_LISTS = "view_lists"  # watchlist and documented-abuse records
     MANAGE_LISTS = "manage_lists"  # import into them
+    EDIT_CHECKLISTS = "edit_checklists"  # vetting checklist templates
+    VIEW_VETTING = "view_vetting"  # a case's checklist, references and decisions
+    DO_VETTING = "do_vetting"  # tick the checklist, add references, recommend a decision
+    APPROVE_DECISION = "approve_decision"  # approve or decline someone else's recommendation
+    CREATE_PLAN = "create_plan"  # open an exit plan on a cleared case
+    # Exit plans (obj is a Plan): need-to-know at its sharpest. Only the plan's own planners and
+    # its approving coordinator, never the rest of the cell, other coordinators or admins.
+    VIEW_PLAN = "view_plan"
+    EDIT_PLAN = "edit_plan"  # steps, check-ins, outcome
+    DECIDE_GO = "decide_go"  # the go / no-go before transit: the approving coordinator
+    VIEW_PLAN_READS = "view_plan_reads"  # who read the plan (after a compromise)
 
 
 def _active(user) -> bool:
@@ -46,16 +53,6 @@ def is_assigned(user, case) -> bool:
     if case.assignees.filter(pk=user.pk).exists():
         return True
     return case.cell_id is not None and user.cells.filter(pk=case.cell_id).exists()
-
-
-def assigned_case_ids(user, case_ids) -> set:
-    """Which of these cases the user is assigned to (by name or cell): one query for a list."""
-    from passage.cases.models import Case
-
-    if not _active(user) or not case_ids:
-        return set()
-    mine = Q(assignees=user) | Q(cell__in=user.cells.values("pk"))
-    return set(Case.objects.filter(mine, pk__in=case_ids).values_list("pk", flat=True))
 
 
 def assigned_case_ids(user, case_ids) -> set:
@@ -94,12 +91,12 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.COORDINATOR, Role.VETTER)
     if action == Action.MANAGE_LISTS:
         return role == Role.COORDINATOR
-    if action == Action.VIEW_LISTS:
-        return role in (Role.COORDINATOR, Role.VETTER)
-    if action == Action.MANAGE_LISTS:
-        return role == Role.COORDINATOR
     if action == Action.LOG_REQUEST and obj is None:
         return role in (Role.INTAKE, Role.COORDINATOR)
+    if action == Action.EDIT_CHECKLISTS:
+        return role == Role.COORDINATOR
+    if action in PLAN_ACTIONS:
+        return obj is not None and _can_on_plan(user, action, obj)
     if obj is None or role not in CASE_ROLES:
         return False
     assigned = is_assigned(user, obj)
@@ -113,17 +110,62 @@ def can(user, action: str, obj=None) -> bool:
         return role == Role.COORDINATOR or assigned
     if action == Action.ASSIGN:
         return role == Role.COORDINATOR
-    if action == Action.SCREEN:
-        return role == Role.COORDINATOR or assigned
-    if action == Action.REVIEW_HIT:
-        return role in (Role.VETTER, Role.COORDINATOR) and assigned
     if action == Action.EXPORT_IDENTITY:
         return role == Role.COORDINATOR and assigned
     if action == Action.SCREEN:
         return role == Role.COORDINATOR or assigned
     if action == Action.REVIEW_HIT:
         return role in (Role.VETTER, Role.COORDINATOR) and assigned
+    if action == Action.DO_VETTING:
+        return role in (Role.VETTER, Role.COORDINATOR) and assigned
+    # The coordinator who approves is, on purpose, often not in the case's cell.
+    if action == Action.VIEW_VETTING:
+        return role == Role.COORDINATOR or (role == Role.VETTER and assigned)
+    if action in (Action.APPROVE_DECISION, Action.CREATE_PLAN):
+        return role == Role.COORDINATOR
     return False
+
+
+PLAN_ACTIONS = frozenset(
+    {Action.VIEW_PLAN, Action.EDIT_PLAN, Action.DECIDE_GO, Action.VIEW_PLAN_READS}
+)
+
+
+def plan_people_ids(plan) -> set:
+    """The plan's own people: its assigned planners and its approving coordinator."""
+    known = getattr(plan, "_people_ids", None)
+    if known is None:
+        known = set(plan.planners.values_list("pk", flat=True)) | {plan.approver_id}
+        plan._people_ids = known
+    return known
+
+
+def _can_on_plan(user, action: str, plan) -> bool:
+    # Being assigned to the case, or in its cell, or a coordinator, gives nothing here.
+    if user.pk not in plan_people_ids(plan):
+        return False
+    if action == Action.VIEW_PLAN:
+        return True
+    if action == Action.EDIT_PLAN:
+        return not plan.outcome
+    if action == Action.DECIDE_GO:
+        return user.pk == plan.approver_id and not plan.outcome
+    if action == Action.VIEW_PLAN_READS:
+        return user.pk == plan.approver_id
+    return False
+
+
+def get_plan_or_404(user, plan_id, action: str = Action.VIEW_PLAN):
+    """The plan if the user is one of its people; 404 for everyone else (not even a hint), 403
+    for one of its people who may not do this."""
+    from passage.planning.models import Plan
+
+    plan = Plan.objects.select_related("case__person", "approver").filter(pk=plan_id).first()
+    if plan is None or not _active(user) or not can(user, Action.VIEW_PLAN, plan):
+        raise Http404
+    if not can(user, action, plan):
+        raise PermissionDenied
+    return plan
 
 
 def get_case_or_404(user, case_id, action: str = Action.VIEW_CASE):

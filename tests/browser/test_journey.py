@@ -180,8 +180,8 @@ def test_a_coordinator_sets_up_passage_and_moves_a_burmese_request_two_stages(
     assert_burmese_renders(context, page, "dd span[lang=my]")
     screenshot(page, "case-identity")
 
-    # Two moves: received → vetting → cleared.
-    for stage, label in (("vetting", "Vetting"), ("cleared", "Cleared")):
+    # Two moves: received → vetting → suspended (clearing takes two people: tests/vetting).
+    for stage, label in (("vetting", "Vetting"), ("suspended", "Suspended")):
         page.select_option("#to_stage", stage)
         page.fill("#note", f"{label}: ဆက်လက်ဆောင်ရွက်ပါ")
         page.get_by_role("button", name="Move", exact=True).click()
@@ -189,7 +189,7 @@ def test_a_coordinator_sets_up_passage_and_moves_a_burmese_request_two_stages(
         expect(page.locator("main h1 .stage")).to_have_text(label)
         screenshot(page, f"moved-to-{stage}")
     expect(page.locator("main ol li")).to_have_count(4)  # request, assignment, two moves
-    expect(page.locator("main ol li").last).to_contain_text("Vetting → Cleared")
+    expect(page.locator("main ol li").last).to_contain_text("Vetting → Suspended")
 
     # The same case on a phone, then the whole interface in Burmese.
     page.set_viewport_size(PHONE)
@@ -213,7 +213,7 @@ def test_a_coordinator_sets_up_passage_and_moves_a_burmese_request_two_stages(
 
     # What the browser did is what the database holds, with every step in the audit chain.
     case = Case.objects.get(person__pseudonym=pseudonym)
-    assert case.stage == "cleared" and case.person.names == NAMES
+    assert case.stage == "suspended" and case.person.names == NAMES
     actions = set(AuditRecord.objects.values_list("action", flat=True))
     assert {"setup.complete", "account.totp_enrolled", "request.create", "case.move"} <= actions
     assert audit.verify().ok

@@ -6,7 +6,14 @@ from django.db import connection
 
 from passage.accounts.roles import Role
 from passage.cases.actions import CaseActionError, move_case
-from passage.cases.lifecycle import OPEN_STAGES, TRANSITIONS, Stage
+from passage.cases.lifecycle import (
+    APPROVAL_ONLY,
+    OPEN_STAGES,
+    REQUIREMENTS,
+    TRANSITIONS,
+    Stage,
+    next_stages,
+)
 from passage.cases.models import Case, TimelineEntry
 from passage.core import audit
 from passage.core.models import AuditRecord
@@ -14,6 +21,9 @@ from tests.conftest import make_case, make_user
 
 ALL_PAIRS = [(a, b) for a in Stage.values for b in Stage.values if a != b]
 ALLOWED = [pair for pair in ALL_PAIRS if pair in TRANSITIONS]
+# Moves that need more than a role (a four-eyes clearance, a recorded "go"): tested below and in
+# tests/vetting and tests/planning; every other allowed move needs only the role.
+PLAIN = [pair for pair in ALLOWED if pair not in REQUIREMENTS]
 FORBIDDEN = [pair for pair in ALL_PAIRS if pair not in TRANSITIONS]
 
 
@@ -22,7 +32,7 @@ def team(people, cells):
     return people
 
 
-@pytest.mark.parametrize(("from_stage", "to_stage"), ALLOWED)
+@pytest.mark.parametrize(("from_stage", "to_stage"), PLAIN)
 def test_every_allowed_move_is_made_by_an_allowed_role(team, cells, from_stage, to_stage):
     role = sorted(TRANSITIONS[(from_stage, to_stage)])[-1]
     actor = team["coordinator"] if role == Role.COORDINATOR else team[role]
@@ -54,7 +64,7 @@ def test_every_forbidden_move_is_refused_and_changes_nothing(team, cells, from_s
     assert AuditRecord.objects.count() == records_before
 
 
-@pytest.mark.parametrize(("from_stage", "to_stage"), ALLOWED)
+@pytest.mark.parametrize(("from_stage", "to_stage"), PLAIN)
 def test_roles_outside_the_move_are_refused(team, cells, from_stage, to_stage):
     allowed = TRANSITIONS[(from_stage, to_stage)]
     case = make_case(team["coordinator"], cell=cells["north"], stage=from_stage)
@@ -65,6 +75,25 @@ def test_roles_outside_the_move_are_refused(team, cells, from_stage, to_stage):
             move_case(team[role], case, to_stage)
     case.refresh_from_db()
     assert case.stage == from_stage
+
+
+@pytest.mark.parametrize(("from_stage", "to_stage"), sorted(REQUIREMENTS))
+def test_a_move_that_needs_more_than_a_role_is_refused_without_it(
+    team, cells, from_stage, to_stage
+):
+    case = make_case(team["coordinator"], cell=cells["north"], stage=from_stage)
+    records_before = AuditRecord.objects.count()
+    with pytest.raises(CaseActionError, match="needs"):
+        move_case(team["coordinator"], case, to_stage)
+    case.refresh_from_db()
+    assert case.stage == from_stage
+    assert AuditRecord.objects.count() == records_before
+
+
+def test_the_plain_move_form_never_offers_a_move_only_an_approval_makes():
+    assert (Stage.VETTING, Stage.CLEARED) in APPROVAL_ONLY
+    assert Stage.CLEARED not in next_stages(Stage.VETTING)
+    assert Stage.IN_TRANSIT in next_stages(Stage.PLANNING)  # offered; refused until a "go"
 
 
 def test_analysts_and_admins_cannot_move_cases(team, north_case):
@@ -112,7 +141,9 @@ def test_concurrent_moves_on_one_case_do_not_both_win(cells):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt, args=(s,)) for s in (Stage.CLEARED, Stage.REJECTED)]
+    threads = [
+        threading.Thread(target=attempt, args=(s,)) for s in (Stage.REFERRED, Stage.REJECTED)
+    ]
     for t in threads:
         t.start()
     for t in threads:
