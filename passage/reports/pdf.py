@@ -3,11 +3,15 @@
 Always in English: reportlab lays glyphs out one by one and cannot shape Burmese (vowel signs
 and stacked consonants come out in the wrong places), so a Burmese PDF would misprint names of
 places and ranks. The Burmese page prints correctly from the browser (print stylesheet).
-The font is Passage's own Noto Sans Myanmar, embedded, so the PDF needs nothing from the reader.
+Latin text is set in Helvetica (one of the PDF standard fonts every reader has: Noto Sans
+Myanmar has no Latin letters); any Burmese run, such as an organisation's name, is set in
+Passage's own Noto Sans Myanmar, embedded, with the unshaped-layout caveat above.
 """
 
+import re
 from io import BytesIO
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -32,10 +36,18 @@ FONT_FILE = (
 )
 
 
-def _font() -> str:
+LATIN = "Helvetica"
+MYANMAR_RUN = re.compile("([\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]+)")
+
+
+def _register() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
-    return FONT
+
+
+def _mixed(text: str) -> str:
+    """Paragraph markup for `text`, with Burmese runs in the Burmese font."""
+    return MYANMAR_RUN.sub(rf'<font name="{FONT}">\1</font>', escape(str(text)))
 
 
 def render_summary(*, as_of, language: str = "en") -> bytes:
@@ -43,7 +55,8 @@ def render_summary(*, as_of, language: str = "en") -> bytes:
     with translation.override(language):
         table = figures.summary_table(Filters())
         threshold = table.protected.threshold
-        font = _font()
+        _register()
+        font = LATIN
         title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22)
         body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14)
         org = Organisation.current()
@@ -70,29 +83,28 @@ def render_summary(*, as_of, language: str = "en") -> bytes:
             )
         )
         total = footer[-1] if footer else ""
+        note = _(
+            "To protect people, a figure from 1 to %(below)s is shown as “<%(t)s”; “x” is a "
+            "figure hidden so that a small one cannot be worked out from the totals; “–” is a "
+            "total withheld for the same reason. Totals count every case."
+        )
         story = [
             Paragraph((f"{org.name}: " if org else "") + _("Defections so far"), title),
             Paragraph(_("Figures as of %(when)s.") % {"when": when}, body),
             Spacer(1, 4 * mm),
             Paragraph(
-                _("Soldiers and police who have left and reached safety with our help: %(n)s")
-                % {"n": total},
+                _mixed(
+                    _("Soldiers and police who have left and reached safety with our help: %(n)s")
+                    % {"n": total}
+                ),
                 body,
             ),
             Spacer(1, 4 * mm),
-            Paragraph(table.title, body),
+            Paragraph(_mixed(table.title), body),
             Spacer(1, 2 * mm),
             grid,
             Spacer(1, 4 * mm),
-            Paragraph(
-                _(
-                    "To protect people, a figure from 1 to %(below)s is shown as “<%(t)s”; “x” is "
-                    "a figure hidden so that a small one cannot be worked out from the totals; "
-                    "“–” is a total withheld for the same reason. Totals count every case."
-                )
-                % {"below": threshold - 1, "t": threshold},
-                body,
-            ),
+            Paragraph(_mixed(note % {"below": threshold - 1, "t": threshold}), body),
         ]
         out = BytesIO()
         doc = SimpleDocTemplate(

@@ -13,7 +13,7 @@ from django.db.models import CharField, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 
 from passage.cases.lifecycle import Stage
-from passage.cases.models import Case, TimelineEntry
+from passage.cases.models import TimelineEntry
 from passage.cases.vocab import RANK_GROUP, RankGroup
 from passage.intake.models import Request
 
@@ -72,44 +72,63 @@ def requests_by_week_and_channel(f: Filters) -> list[dict]:
     )
 
 
+def _where(f: Filters) -> tuple[list[str], list]:
+    """SQL conditions on cases `c` and people `p` for the raw queries below, with parameters."""
+    conditions, params = [], []
+    for sql, value in (
+        ("c.opened_at >= %s", f.start),
+        ("c.opened_at < %s", f.end),
+        ("p.branch = %s", f.branch),
+        ("p.region = %s", f.region),
+    ):
+        if value:
+            conditions.append(sql)
+            params.append(value)
+    return conditions, params
+
+
+def _step_sql(column: str) -> str:
+    """How far along the main line a stage is: 0 for received, 5 for arrived or after-care."""
+    steps = [(s.value, i) for i, s in enumerate(FUNNEL) if i] + [(Stage.AFTERCARE.value, 5)]
+    whens = " ".join(f"WHEN '{stage}' THEN {i}" for stage, i in steps)
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
 def funnel(f: Filters) -> dict[str, int]:
-    """Of the cases opened in the period, how many reached each step of the main line."""
-    reached = {}
-    for i, stage in enumerate(FUNNEL):
-        later = [s.value for s in FUNNEL[i:]] + [Stage.AFTERCARE.value]
-        if stage == Stage.RECEIVED:
-            reached[stage.value] = Count("id")
-        else:
-            # Reaching a later stage means having passed this one, even if a jump skipped it.
-            reached[stage.value] = Count(
-                "id",
-                filter=Q(stage__in=later)
-                | Q(
-                    pk__in=TimelineEntry.objects.filter(
-                        kind=TimelineEntry.Kind.STAGE, to_stage__in=later
-                    ).values("case_id")
-                ),
-            )
-    return Case.objects.filter(f.period("opened_at") & f.person("person__")).aggregate(**reached)
+    """Of the cases opened in the period, how many reached each step of the main line: the
+    furthest step of the case's current stage or of any stage it passed through (a case
+    rejected after vetting still reached vetting; an imported one may have skipped steps).
+    One statement: the stage history is grouped once and joined, not looked up per case."""
+    conditions, params = _where(f)
+    counts = ", ".join(
+        f"SUM(CASE WHEN furthest >= {i} THEN 1 ELSE 0 END)" for i in range(len(FUNNEL))
+    )
+    now_at = _step_sql("c.stage")
+    sql = f"""
+        SELECT {counts} FROM (
+            SELECT CASE WHEN COALESCE(h.passed, 0) > {now_at} THEN h.passed ELSE {now_at} END
+                   AS furthest
+            FROM cases_case c
+            JOIN cases_person p ON p.id = c.person_id
+            LEFT JOIN (
+                SELECT case_id, MAX({_step_sql("to_stage")}) AS passed
+                FROM cases_timelineentry WHERE kind = 'stage' GROUP BY case_id
+            ) h ON h.case_id = c.id
+            {"WHERE " + " AND ".join(conditions) if conditions else ""}
+        ) reached
+    """  # noqa: S608 - interpolated parts are fixed stage names; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {s.value: int(n or 0) for s, n in zip(FUNNEL, row, strict=True)}
 
 
 def median_days_in_stage(f: Filters) -> dict[str, tuple[float, int]]:
     """Median days spent in each stage before leaving it, and over how many stays:
     {stage: (median days, stays)}. A stay starts at the previous stage change (or the case's
     opening) and ends at the next; medians are taken in the database."""
-    filters, params = ["te.kind = %s"], [TimelineEntry.Kind.STAGE.value]
-    if f.start:
-        filters.append("c.opened_at >= %s")
-        params.append(f.start)
-    if f.end:
-        filters.append("c.opened_at < %s")
-        params.append(f.end)
-    if f.branch:
-        filters.append("p.branch = %s")
-        params.append(f.branch)
-    if f.region:
-        filters.append("p.region = %s")
-        params.append(f.region)
+    conditions, params = _where(f)
+    filters = ["te.kind = 'stage'", *conditions]
     if connection.vendor == "postgresql":
         days = "EXTRACT(EPOCH FROM (at - prev_at)) / 86400.0"
     else:
@@ -128,6 +147,7 @@ def median_days_in_stage(f: Filters) -> dict[str, tuple[float, int]]:
                    ROW_NUMBER() OVER (PARTITION BY stage ORDER BY {days}) AS rn,
                    COUNT(*) OVER (PARTITION BY stage) AS n
             FROM stays
+            WHERE at >= prev_at  -- a back-dated entry is a data error, not a negative stay
         )
         SELECT stage, AVG(days), MAX(n) FROM ranked
         WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
