@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 
 from .compare import DEFAULT_THRESHOLD, score_parsed
 from .parse import ParsedName, parse
 from .table import SyllableTable, load
+
+# Distinct blocking keys are few (syllables and their pairs), so their hashes are kept.
+HASH_CACHE_MAX = 1_000_000
+# With a candidate budget, at most this many posting entries are counted per query.
+READ_CAP = 50_000
 
 
 def blocking_keys(name: ParsedName) -> set[str]:
@@ -22,6 +27,8 @@ def blocking_keys(name: ParsedName) -> set[str]:
     keys = {f"1:{k}" for k in loose}
     keys |= {f"2:{x}|{y}" for x, y in zip(loose, loose[1:], strict=False)}
     keys |= {f"2:{x}|{y}" for x, y in zip(loose, loose[2:], strict=False)}  # one dropped between
+    if len(loose) > 2:
+        keys.add("n:" + "|".join(loose))  # the whole name: the shortest posting for most queries
     return keys
 
 
@@ -50,10 +57,17 @@ class NameIndex:
         self._postings: dict[bytes, set[Hashable]] = defaultdict(set)
         self._record_keys: dict[Hashable, list[bytes]] = {}
         self._names: dict[Hashable, ParsedName] = {}
+        self._hashes: dict[str, bytes] = {}
 
     def hash(self, plain: str) -> bytes:
         """The keyed hash stored in place of a plain blocking key."""
-        return hmac.new(self._key, plain.encode(), hashlib.sha256).digest()[:16]
+        digest = self._hashes.get(plain)
+        if digest is None:
+            if len(self._hashes) >= HASH_CACHE_MAX:
+                self._hashes.clear()
+            digest = hmac.new(self._key, plain.encode(), hashlib.sha256).digest()[:16]
+            self._hashes[plain] = digest  # also makes records share one bytes object per key
+        return digest
 
     def hashed_keys(self, name: str | ParsedName) -> list[bytes]:
         """The hashed keys a name is filed under (what a database column would hold)."""
@@ -89,26 +103,49 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self._record_keys)
 
-    def candidates(self, name: str | ParsedName) -> set[Hashable]:
-        """Record ids sharing a blocking key with the name (before exact scoring)."""
+    def candidates(self, name: str | ParsedName, budget: int | None = None) -> set[Hashable]:
+        """Record ids sharing a blocking key with the name (before exact scoring).
+
+        With a budget, only the `budget` records sharing the most keys are returned: on a large
+        index, names that share only a common syllable pair are the least likely matches.
+        """
         p = name if isinstance(name, ParsedName) else parse(name, self._table)
         plain = blocking_keys(p)
         has_pairs = any(k.startswith("2:") for k in plain)
-        found: set[Hashable] = set()
+        postings = []
         for k in plain:
             ids = self._postings.get(self.hash(k), ())
             if has_pairs and k.startswith("1:") and len(ids) > self.max_posting:
                 continue
-            found.update(ids)
-        return found
+            postings.append(ids)
+        postings.sort(key=len)
+        if budget is None:
+            return set().union(*postings)
+        # Rank by how many of the name's keys a record shares (a respelled name still shares
+        # most), reading at most READ_CAP ids from the shortest postings up; score the best.
+        shared: Counter[Hashable] = Counter()
+        read = 0
+        for ids in postings:
+            if read and read + len(ids) > READ_CAP:
+                break
+            shared.update(ids)
+            read += len(ids)
+        return {record_id for record_id, _ in shared.most_common(budget)}
 
     def search(
-        self, name: str, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+        self,
+        name: str,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+        budget: int | None = None,
     ) -> list[tuple[Hashable, float, list[str]]]:
-        """Score every candidate exactly; return (id, score, reasons) at or above the threshold."""
+        """Score candidates exactly; return (id, score, reasons) at or above the threshold.
+
+        `budget` caps how many candidates are scored (see candidates); None scores them all.
+        """
         query = parse(name, self._table)
         hits = []
-        for record_id in self.candidates(query):
+        for record_id in self.candidates(query, budget):
             other = self._names.get(record_id)
             if other is None:
                 other = parse(self._resolve(record_id), self._table)  # type: ignore[misc]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NOT_LETTER = re.compile(r"[^a-z]")
 _VOWELS = "aeiou"
@@ -37,12 +38,14 @@ _LOOSE_RULES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every pair scored
 def fold(text: str) -> str:
     """Lower-case ASCII letters only: accents dropped, everything else removed."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _NOT_LETTER.sub("", text.lower())
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every pair scored
 def spelling_key(word: str) -> str:
     """Fold everyday spelling variants of one syllable to one form (Htoo, Htu → htu)."""
     w = fold(word)
@@ -51,6 +54,7 @@ def spelling_key(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every pair scored
 def loose_key(word: str) -> str:
     """A coarser key for syllables never seen: also ignores aspiration, voicing and r/y."""
     w = spelling_key(word)

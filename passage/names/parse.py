@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 
 from . import burmese, latin, titles
@@ -112,6 +113,8 @@ def _set_aside(part: str, found: list[str], ranks: list[str], genders: set[str])
 def _burmese_title(words: list[str], found: list[str], ranks: list[str], genders: set[str]):
     """Strip one Burmese rank or honorific from the front, or return None if there is none."""
     head = words[0]
+    if not "\u1000" <= head[:1] <= "\u109f":
+        return None  # every Burmese title starts with a Burmese letter
     for title, code in [*titles.BURMESE_RANKS.items(), *titles.BURMESE_HONORIFICS.items()]:
         if not head.startswith(title):
             continue
@@ -129,8 +132,26 @@ def _burmese_title(words: list[str], found: list[str], ranks: list[str], genders
     return None
 
 
-def _syllables(word: str, table: SyllableTable) -> list[Syllable]:
-    """Split one word into keyed syllables, by script."""
+# Per table, each word's syllables: a million names use a few thousand distinct words, and
+# Syllable is immutable, so the parse of a word is shared rather than redone.
+_WORD_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_WORD_CACHE_MAX = 200_000
+
+
+def _syllables(word: str, table: SyllableTable) -> tuple[Syllable, ...]:
+    """Split one word into keyed syllables, by script (cached per table)."""
+    cache = _WORD_CACHE.get(table)
+    if cache is None:
+        cache = _WORD_CACHE[table] = {}
+    found = cache.get(word)
+    if found is None:
+        if len(cache) >= _WORD_CACHE_MAX:
+            cache.clear()
+        found = cache[word] = tuple(_split_word(word, table))
+    return found
+
+
+def _split_word(word: str, table: SyllableTable) -> list[Syllable]:
     out: list[Syllable] = []
     for run in _WORD.findall(word):
         if burmese.is_burmese(run):

@@ -65,7 +65,7 @@ def candidates(names: Iterable[str], kinds: Iterable[str] | None = None) -> dict
         except InvalidName:
             continue
         for key in plain:
-            (pairs if key.startswith("2:") else singles).add(index.hash(key).hex())
+            (singles if key.startswith("1:") else pairs).add(index.hash(key).hex())
     if not pairs and not singles:
         return {}
     rows = BlindKey.objects.filter(version=VERSION)
