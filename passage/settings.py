@@ -62,8 +62,23 @@ TLS = env_bool("PASSAGE_TLS", False)
 PRODUCTION = env_bool("PASSAGE_PRODUCTION", False)
 
 SECRET_KEY = env_secret("PASSAGE_SECRET_KEY", generate_into=DATA_DIR / "secret_key")
-# Until sealing lands, the field-encryption key lives in a file beside the database.
-FIELD_KEY_FILE = Path(env_str("PASSAGE_FIELD_KEY_FILE", str(DATA_DIR / "field.key")))
+# Sealing (passage/core/sealing/): the keyring holds wrapped keys only; the state file is the
+# seal flag every process on this host checks on each request.
+KEYRING_FILE = Path(env_str("PASSAGE_KEYRING_FILE", str(DATA_DIR / "keyring.json")))
+SEAL_STATE_FILE = Path(env_str("PASSAGE_SEAL_STATE_FILE", str(DATA_DIR / "seal-state.json")))
+# Argon2id cost of turning the passphrase into a key (benchmarks/results/sealing.md).
+SEALING_ARGON2 = {
+    "time_cost": env_int("PASSAGE_ARGON2_TIME_COST", 3),
+    "memory_kib": env_int("PASSAGE_ARGON2_MEMORY_KIB", 256 * 1024),
+    "parallelism": env_int("PASSAGE_ARGON2_PARALLELISM", 2),
+}
+# Signing in with the duress password (set with `passage keyring duress`) seals Passage.
+SEALING_DURESS = env_bool("PASSAGE_DURESS", False)
+# Purge a person's identity this many days after their last case closed (0: never).
+RETENTION_DAYS = env_int("PASSAGE_RETENTION_DAYS", 0)
+# How many gunicorn worker processes `passage serve` runs. Keep 1: each process must be unsealed
+# on its own (see docs/sealing.md); `passage check --deploy` warns about more.
+WEB_WORKERS = env_int("PASSAGE_WEB_WORKERS", 1)
 
 ALLOWED_HOSTS = [h for h in env_str("PASSAGE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("PASSAGE_CSRF_TRUSTED_ORIGINS").split(",") if o]
@@ -101,6 +116,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "passage.core.sealing.middleware.SealedMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("vetting/", include("passage.vetting.urls")),
     path("planning/", include("passage.planning.urls")),
     path("audit/", include("passage.core.urls")),
+    path("sealing/", include("passage.core.sealing.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api-tokens/", include("passage.api.urls")),

@@ -53,17 +53,42 @@ socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 # --- settings for every test -----------------------------------------------------------------
 
 
+# Argon2id cheap enough for tests; production uses settings.SEALING_ARGON2 (256 MiB, 3 passes).
+CHEAP_ARGON2 = {"time_cost": 1, "memory_kib": 8, "parallelism": 1}
+TEST_PASSPHRASE = "correct horse battery staple for tests"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings(tmp_path_factory):
-    """A key of the test run's own, and a cheap password hasher (Argon2 is slow on purpose)."""
+    """A keyring of the test run's own, unsealed; and a cheap password hasher (Argon2 is slow on
+    purpose). Tests of the sealed state use the fixtures in tests/core/sealing/conftest.py."""
+    from passage.core.sealing import keyring, state
+
     data_dir = tmp_path_factory.mktemp("passage-data")
     with override_settings(
-        FIELD_KEY_FILE=data_dir / "field.key",
+        DATA_DIR=data_dir,
+        KEYRING_FILE=data_dir / "keyring.json",
+        SEAL_STATE_FILE=data_dir / "seal-state.json",
+        SEALING_ARGON2=CHEAP_ARGON2,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         crypto.forget_keys()
+        wrapping, masters, current, _shares = keyring.initialise(TEST_PASSPHRASE)
+        state.install(wrapping, masters, current)
         yield
     crypto.forget_keys()
+
+
+@pytest.fixture(autouse=True)
+def _unsealed_after_each_test():
+    """A test that seals (seal-now, duress, the access matrix's button) leaves the next unsealed."""
+    yield
+    from passage.core.sealing import keyring, state
+
+    if not state.is_unsealed():
+        with state.updating_shared() as shared:
+            shared["failed"], shared["next_attempt_at"], shared["pending_audit"] = 0, 0.0, []
+        state.install(*keyring.open_with_passphrase(TEST_PASSPHRASE))
 
 
 # --- people, cells, cases --------------------------------------------------------------------
@@ -159,3 +184,11 @@ def signed_in(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def purge_request(people, cell):
+    """A purge of a new case, asked for by the other coordinator (so `coordinator` may approve)."""
+    from passage.core.models import PurgeRequest
+
+    case = make_case(people["coordinator"], cell=cell)
+    return PurgeRequest.objects.create(case=case, requested_by=people["outsider_coordinator"])

@@ -13,17 +13,23 @@ from passage.accounts.roles import Role
 from passage.core import audit
 from passage.core.access import Action, can
 from passage.core.models import Organisation
+from passage.core.sealing import keyring, state
 
 
 class SetupAlreadyDone(Exception):
     pass
 
 
-def complete_setup(*, organisation_name: str, username: str, password: str, request=None) -> User:
-    """Create the organisation and its first coordinator. Works once, on an empty database."""
+def complete_setup(
+    *, organisation_name: str, username: str, password: str, passphrase: str = "", request=None
+) -> User:
+    """Create the organisation and its first coordinator, and the keyring if a passphrase is
+    given (then this process is unsealed). Works once, on an empty database."""
     with transaction.atomic():
         if Organisation.objects.exists() or User.objects.exists():
             raise SetupAlreadyDone
+        if passphrase:
+            state.install(*keyring.initialise(passphrase)[:3])
         Organisation.objects.create(name=organisation_name)
         user = User.objects.create_user(username=username, password=password, role=Role.COORDINATOR)
         audit.record(user, "setup.complete", user, request=request)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Cell, User
 from passage.accounts.roles import Role
+from passage.core.sealing.forms import NewPassphraseMixin
 from passage.core.validation import clean_text
 
 TOKEN_FIELD = dict(
@@ -45,6 +46,10 @@ class SetupForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+class SetupWithPassphraseForm(NewPassphraseMixin, SetupForm):
+    """First run on a new installation: also choose the passphrase that unseals Passage."""
 
 
 def _clean_username(value: str) -> str:

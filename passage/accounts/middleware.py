@@ -5,7 +5,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-OPEN_URL_NAMES = {"accounts:login", "accounts:enroll", "accounts:setup", "set_language"}
+OPEN_URL_NAMES = {
+    "accounts:login",
+    "accounts:enroll",
+    "accounts:setup",
+    "set_language",
+    "sealing:unseal",
+}
 # The REST API checks a bearer token on every call itself (passage/api/auth.py).
 OPEN_NAMESPACES = {"api"}
 

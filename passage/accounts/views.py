@@ -15,12 +15,15 @@ from passage.accounts.forms import (
     EditUserForm,
     NewUserForm,
     SetupForm,
+    SetupWithPassphraseForm,
     SignInForm,
     TokenForm,
 )
 from passage.accounts.models import Cell, User
 from passage.core.access import Action, can
 from passage.core.models import Organisation
+from passage.core.sealing import actions as sealing
+from passage.core.sealing import keyring
 
 ENROLLING = "passage_enrolling_user"
 
@@ -29,7 +32,10 @@ def setup(request):
     """First run only: name the organisation and create the first coordinator."""
     if Organisation.current() is not None:
         raise Http404
-    form = SetupForm(request.POST or None)
+    # A new installation also chooses its unseal passphrase here (unless `passage keyring init`
+    # already made the keyring).
+    form_class = SetupForm if keyring.exists() else SetupWithPassphraseForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -37,6 +43,7 @@ def setup(request):
                 organisation_name=data["organisation_name"],
                 username=data["username"],
                 password=data["password"],
+                passphrase=data.get("passphrase", ""),
                 request=request,
             )
         except actions.SetupAlreadyDone:
@@ -56,6 +63,11 @@ def sign_in(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if sealing.is_duress_password(data["password"]):
+            # Looks like a wrong password to whoever is watching; Passage is sealed behind it.
+            sealing.seal_now(None, reason="duress", request=request)
+            form.add_error(None, _("The username, password or code is wrong."))
+            return render(request, "accounts/sign_in.html", {"form": form})
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is not None and not actions.has_confirmed_totp(user):
             request.session.cycle_key()

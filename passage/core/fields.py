@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 from passage.core import crypto
+from passage.core.sealing.datakeys import KeyDestroyed, owner_of
 
 
 class Sealed:
@@ -37,7 +38,15 @@ class EncryptedAttribute(DeferredAttribute):
         value = super().__get__(instance, cls)
         if isinstance(value, Sealed):
             field = self.field
-            value = field.decode_plain(crypto.decrypt(value.token, field.associated_data(instance)))
+            try:
+                plain = crypto.decrypt(
+                    value.token, field.associated_data(instance), field.key_owner(instance)
+                )
+            except KeyDestroyed:
+                # Purged (crypto-shredded): the value is gone for good; show the field empty.
+                value = field.get_default()
+            else:
+                value = field.decode_plain(plain)
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -46,7 +55,9 @@ class EncryptedTextField(models.TextField):
     """Text encrypted with AES-256-GCM; the model, field and primary key are the associated data.
 
     The model's primary key must be set before saving (use a UUID default), because it is bound
-    into the ciphertext. Encrypted fields cannot be used in lookups: the database never sees them.
+    into the ciphertext. A model sets `data_key_owner` ("self" or a foreign key's name) to have its
+    values encrypted under that owner's own data key, which a purge destroys. Encrypted fields
+    cannot be used in lookups: the database never sees them.
     """
 
     descriptor_class = EncryptedAttribute
@@ -55,6 +66,10 @@ class EncryptedTextField(models.TextField):
         if instance.pk is None:
             raise ValueError(f"{self.model.__name__} needs its primary key before encrypting")
         return f"{self.model._meta.label_lower}.{self.name}:{instance.pk}"
+
+    def key_owner(self, instance: models.Model):
+        """Whose data key encrypts this value (the model's `data_key_owner`), or None."""
+        return owner_of(instance)
 
     def encode_plain(self, value: Any) -> str:
         return str(value)
@@ -70,7 +85,11 @@ class EncryptedTextField(models.TextField):
         if value is None or isinstance(value, Sealed):
             return value
         return Sealed(
-            crypto.encrypt(self.encode_plain(value), self.associated_data(model_instance))
+            crypto.encrypt(
+                self.encode_plain(value),
+                self.associated_data(model_instance),
+                self.key_owner(model_instance),
+            )
         )
 
     def get_prep_value(self, value):

@@ -52,3 +52,43 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
+
+
+class DataKey(models.Model):
+    """One owner's data key (a person's, a case's), wrapped by the master key `master_id`.
+
+    A purge empties `wrapped` and sets `destroyed_at`: the tombstone stops a new key from ever
+    being made for that owner, and the key itself is gone (crypto-shredding).
+    """
+
+    owner_type = models.CharField(max_length=60)
+    owner_id = models.CharField(max_length=64)
+    master_id = models.CharField(max_length=16, blank=True)
+    wrapped = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner_type", "owner_id"], name="datakey_owner_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"data key of {self.owner_type}:{self.owner_id}"
+
+
+class PurgeRequest(models.Model):
+    """A coordinator asks to purge a case's identity; a different coordinator must approve."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"purge of case {self.case_id}"

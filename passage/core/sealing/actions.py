@@ -1,0 +1,155 @@
+"""What people do to the seal: unseal, seal now (button, shell, duress), purge a case's identity."""
+
+import time
+
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passage.accounts.roles import Role
+from passage.core import audit
+from passage.core.sealing import datakeys, keyring, state
+from passage.core.sealing.state import SealedError
+
+MAX_DELAY_SECONDS = 3600
+
+
+class TooSoon(Exception):
+    def __init__(self, wait: int):
+        super().__init__(f"wait {wait} s")
+        self.wait = wait
+
+
+def _pending(shared: dict, action: str, actor_name: str = "", **detail) -> None:
+    """Remember what happened while sealed; it enters the audit chain at the next unseal."""
+    shared.setdefault("pending_audit", []).append(
+        {"action": action, "actor": actor_name, "at": time.time(), **detail}
+    )
+
+
+def unseal(*, passphrase: str = "", shares: list[str] | None = None, request=None) -> None:
+    """Unseal this process. Wrong input is counted and each failure doubles the wait, persisted in
+    the shared state so a restart does not reset it. Raises TooSoon or keyring.KeyringError."""
+    shared = state.read_shared()
+    wait = shared["next_attempt_at"] - time.time()
+    if wait > 0:
+        raise TooSoon(int(wait) + 1)
+    try:
+        if shares:
+            opened, via = keyring.open_with_shares(shares), "shares"
+        else:
+            opened, via = keyring.open_with_passphrase(passphrase), "passphrase"
+    except keyring.KeyringError:
+        with state.updating_shared() as s:
+            s["failed"] += 1
+            s["next_attempt_at"] = time.time() + min(2 ** (s["failed"] - 1), MAX_DELAY_SECONDS)
+        raise
+    with state.updating_shared() as s:
+        failed, pending = s["failed"], s.get("pending_audit", [])
+        s["failed"], s["next_attempt_at"], s["pending_audit"] = 0, 0.0, []
+    state.install(*opened)
+    for event in pending:
+        audit.record(None, event.pop("action"), request=None, detail=event)
+    audit.record(None, "seal.unseal", request=request, detail={"via": via, "failed": failed})
+
+
+def seal_now(actor, *, reason: str, request=None) -> None:
+    """Drop the keys in every process and end every session, with an audit record first."""
+    if actor is not None and getattr(actor, "role", None) != Role.COORDINATOR:
+        raise PermissionDenied
+    if state.is_unsealed():
+        audit.record(actor, "seal.seal", request=request, detail={"reason": reason})
+    else:
+        with state.updating_shared() as s:
+            _pending(s, "seal.seal", getattr(actor, "username", ""), reason=reason)
+    Session.objects.all().delete()
+    if request is not None and hasattr(request, "session"):
+        request.session.flush()  # or the middleware would save this one back after the response
+    state.seal_everywhere()
+
+
+def is_duress_password(password: str) -> bool:
+    from django.conf import settings
+
+    if not settings.SEALING_DURESS or not keyring.exists():
+        return False
+    stored = keyring.load().get("duress")
+    if not stored:
+        return False
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerificationError
+
+    try:
+        return PasswordHasher().verify(stored, password)
+    except VerificationError:
+        return False
+
+
+def set_duress_password(passphrase: str, password: str) -> None:
+    """Store only an Argon2 hash of the duress password, after checking the unseal passphrase."""
+    from argon2 import PasswordHasher
+
+    data = keyring.load()
+    keyring.open_with_passphrase(passphrase, data)
+    data["duress"] = PasswordHasher().hash(password)
+    keyring.save(data)
+
+
+# --- purging a case's identity (crypto-shredding) ---------------------------------------------
+
+
+class PurgeError(Exception):
+    """A rule said no; the message is for the user."""
+
+
+def _coordinator(actor) -> None:
+    if not (actor and actor.is_authenticated and actor.role == Role.COORDINATOR):
+        raise PermissionDenied
+
+
+def request_purge(actor, case, *, request=None):
+    from passage.core.models import PurgeRequest
+
+    _coordinator(actor)
+    with transaction.atomic():
+        purge, _created = PurgeRequest.objects.get_or_create(
+            case=case, done_at=None, defaults={"requested_by": actor}
+        )
+        audit.record(actor, "case.purge_requested", case, request=request)
+    return purge
+
+
+def approve_purge(actor, purge, *, request=None) -> None:
+    """The second coordinator's approval purges at once."""
+    _coordinator(actor)
+    if purge.done_at is not None:
+        raise PurgeError(_("This purge was already done."))
+    if purge.requested_by_id == actor.pk:
+        raise PurgeError(_("Another coordinator must approve a purge you asked for."))
+    with transaction.atomic():
+        purge.approved_by, purge.done_at = actor, timezone.now()
+        purge.save(update_fields=["approved_by", "done_at"])
+        purge_case(purge.case, actor=actor, reason="approved", request=request)
+
+
+def owners_to_purge(case) -> list:
+    """The case's key, and the person's unless another of their cases is still open."""
+    owners = [datakeys.owner_for(case)]
+    if not case.person.cases.exclude(pk=case.pk).filter(is_open=True).exists():
+        owners.append(datakeys.owner_for(case.person))
+    return owners
+
+
+def purge_case(case, *, actor=None, reason: str, request=None) -> int:
+    """Destroy the case's (and person's) data keys. Works sealed; audited now or at unseal."""
+    destroyed = datakeys.destroy(owners_to_purge(case))
+    detail = {"reason": reason, "keys_destroyed": destroyed}
+    try:
+        audit.record(actor, "case.purge", case, request=request, detail=detail)
+    except SealedError:
+        with state.updating_shared() as s:
+            _pending(s, "case.purge", "", case=str(case.pk), **detail)
+    state.keys_changed()
+    return destroyed

@@ -1,0 +1,48 @@
+"""While sealed, every page but the unseal page and the public intake form answers 503 "sealed"."""
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+
+from passage.core.sealing import keyring, state
+
+UNSEAL_PATH = "/sealing/unseal/"
+# The public intake form queues submissions encrypted to the organisation's public key.
+SEALED_OPEN_PREFIXES = (UNSEAL_PATH, "/public/")
+# Before the keyring exists, only the first-run set-up (which creates it) answers.
+SETUP_PATHS = ("/accounts/setup/",)
+
+
+def sealed_response(request, *, missing_keyring: bool = False) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Passage is sealed."}, status=503)
+    html = render_to_string(
+        "sealing/sealed.html", {"missing_keyring": missing_keyring}, request=None
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+class SealedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        state.sync()
+        if state.is_unsealed():
+            return self.get_response(request)
+        if not keyring.exists():
+            from passage.core.models import Organisation
+
+            if request.path.startswith(SETUP_PATHS):
+                return self.get_response(request)
+            if Organisation.current() is None:
+                return redirect("accounts:setup")
+            return sealed_response(request, missing_keyring=True)
+        if request.path.startswith(SEALED_OPEN_PREFIXES):
+            return self.get_response(request)
+        return sealed_response(request)
