@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
-from passage.accounts.models import User
+from django.db.models import Exists, OuterRef, Q
+
+from passage.accounts.models import Cell, User
 from passage.accounts.roles import Role
-from passage.core.access import Action, assigned_case_ids, can
+from passage.cases.models import Case
+from passage.core.access import Action, can
 
 from .actions import may_see_other_side
 from .evidence import describe
@@ -30,15 +33,24 @@ class HitView:
     can_review: bool = False
 
 
+def _assigned(user, side: str):
+    """Whether the user is assigned to the hit's `side` case, by name or cell, as a subquery."""
+    by_name = Case.assignees.through.objects.filter(case=OuterRef(side), user=user.pk)
+    by_cell = Cell.members.through.objects.filter(cell=OuterRef(f"{side}__cell_id"), user=user.pk)
+    return Exists(by_name) | Exists(by_cell)
+
+
 def case_panel(user, case) -> dict:
     """Hits for the case page; nothing is even counted for users who cannot see the identity."""
     if not can(user, Action.VIEW_IDENTITY, case):
         return {"visible": False}
-    from django.db.models import Q
-
     hits = list(
         Hit.objects.filter(Q(case=case) | Q(other_case=case))
         .select_related("case__person", "other_case__person", "reviewed_by")
+        .annotate(
+            case_mine=_assigned(user, "case"),
+            other_mine=_assigned(user, "other_case"),
+        )
         .order_by("-score", "found_at")
     )
     lists = {
@@ -49,12 +61,12 @@ def case_panel(user, case) -> dict:
             [h.other_id for h in hits if h.other_kind == Kind.ABUSE]
         ),
     }
-    others = [h.case if h.case_id != case.pk else h.other_case for h in hits]
-    assigned = assigned_case_ids(user, {c.pk for c in others if c is not None})
-    for other in others:
-        if other is not None:
-            # Tell `can` the answer, so it does not ask the database once per hit.
-            other._assigned_for = (user.pk, other.pk in assigned)
+    for hit in hits:
+        # Tell `can` whether the user is assigned to each side, fetched with the hits, so it does
+        # not ask the database once per hit.
+        hit.case._assigned_for = (user.pk, hit.case_mine)
+        if hit.other_case is not None:
+            hit.other_case._assigned_for = (user.pk, hit.other_mine)
     reviewer = can(user, Action.REVIEW_HIT, case)
     views = []
     for hit in hits:
