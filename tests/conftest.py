@@ -75,6 +75,9 @@ def _test_settings(tmp_path_factory):
         crypto.forget_keys()
         wrapping, masters, current, _shares = keyring.initialise(TEST_PASSPHRASE)
         state.install(wrapping, masters, current)
+        from passage.core import sealed_box
+
+        sealed_box.ensure_key_pair()
         yield
     crypto.forget_keys()
 

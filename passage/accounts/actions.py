@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from passage.accounts.models import Cell, User
 from passage.accounts.roles import Role
-from passage.core import audit
+from passage.core import audit, sealed_box
 from passage.core.access import Action, can
 from passage.core.models import Organisation
 from passage.core.sealing import keyring, state
@@ -30,6 +30,7 @@ def complete_setup(
             raise SetupAlreadyDone
         if passphrase:
             state.install(*keyring.initialise(passphrase)[:3])
+            sealed_box.ensure_key_pair()
         Organisation.objects.create(name=organisation_name)
         user = User.objects.create_user(username=username, password=password, role=Role.COORDINATOR)
         audit.record(user, "setup.complete", user, request=request)

@@ -14,6 +14,9 @@ from passage.core.fields import EncryptedJSONField, EncryptedTextField
 class Person(ChoiceLabelsMixin, models.Model):
     """Someone who asked for help. Lists show only the pseudonym; identity stays encrypted."""
 
+    # Its sealed fields use its own data key; a purge destroys it (core/sealing/datakeys.py).
+    data_key_owner = "self"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pseudonym = models.CharField(_("pseudonym"), max_length=60, unique=True)
     # Sealed identity: names and aliases as typed (Unicode), unit, township, contact, notes.
@@ -48,6 +51,9 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(ChoiceLabelsMixin, models.Model):
+    # Its sealed fields use its own data key; a purge destroys it (core/sealing/datakeys.py).
+    data_key_owner = "self"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     stage = models.CharField(
@@ -82,6 +88,9 @@ class Case(ChoiceLabelsMixin, models.Model):
 
 class TimelineEntry(ChoiceLabelsMixin, models.Model):
     """What happened to a case, in order: requests, stage changes, assignments."""
+
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
 
     class Kind(models.TextChoices):
         REQUEST = "request", _("Request")

@@ -13,6 +13,9 @@ from passage.core.fields import EncryptedTextField
 class Request(ChoiceLabelsMixin, models.Model):
     """One call or message asking for help; it opens a case or joins the person's open one."""
 
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="requests")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="requests")

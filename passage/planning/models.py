@@ -26,6 +26,9 @@ class Outcome(models.TextChoices):
 class Plan(ChoiceLabelsMixin, models.Model):
     """One exit plan for a cleared case, seen only by its planners and approving coordinator."""
 
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
+
     data_key_owner = "case"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -59,6 +62,9 @@ class Plan(ChoiceLabelsMixin, models.Model):
 
 
 class Step(ChoiceLabelsMixin, models.Model):
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
+
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
         DOING = "doing", _("Under way")
@@ -88,6 +94,9 @@ class Step(ChoiceLabelsMixin, models.Model):
 
 
 class GoDecision(models.Model):
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
+
     data_key_owner = "case"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -109,6 +118,9 @@ class GoDecision(models.Model):
 
 class CheckIn(ChoiceLabelsMixin, models.Model):
     """A time by which the person in transit is expected to make contact."""
+
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
 
     class Status(models.TextChoices):
         EXPECTED = "expected", _("Expected")

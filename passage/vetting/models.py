@@ -50,6 +50,9 @@ class TemplateItem(models.Model):
 class ChecklistItem(ChoiceLabelsMixin, models.Model):
     """One check on one case: copied from a template, so later template edits change nothing."""
 
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
+
     class Status(models.TextChoices):
         NOT_DONE = "not_done", _("Not done")
         DONE = "done", _("Done")
@@ -78,6 +81,9 @@ class ChecklistItem(ChoiceLabelsMixin, models.Model):
 
 class Reference(ChoiceLabelsMixin, models.Model):
     """Someone who vouches for the requester, and how well they know them."""
+
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
 
     class Strength(models.TextChoices):
         STRONG = "strong", _("Strong: knows them well, in person, for years")
@@ -108,6 +114,9 @@ class Reference(ChoiceLabelsMixin, models.Model):
 
 class Decision(ChoiceLabelsMixin, models.Model):
     """A recommendation and, once a second person agrees, the decision it becomes."""
+
+    # Sealed fields use the case's data key, so purging the case shreds them too.
+    data_key_owner = "case"
 
     class Kind(models.TextChoices):
         CLEAR = "clear", _("Clear")

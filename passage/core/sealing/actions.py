@@ -50,6 +50,9 @@ def unseal(*, passphrase: str = "", shares: list[str] | None = None, request=Non
         failed, pending = s["failed"], s.get("pending_audit", [])
         s["failed"], s["next_attempt_at"], s["pending_audit"] = 0, 0.0, []
     state.install(*opened)
+    from passage.core import sealed_box
+
+    sealed_box.ensure_key_pair()
     for event in pending:
         audit.record(None, event.pop("action"), request=None, detail=event)
     audit.record(None, "seal.unseal", request=request, detail={"via": via, "failed": failed})

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
@@ -22,10 +23,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000")
-        parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=4)
+        # One process with threads: unsealing puts the keys in the memory of the process that
+        # served the unseal page, so a second worker would stay sealed (docs/sealing.md).
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
+        parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, bind, workers, threads, **options):
+        if workers != 1:
+            self.stderr.write(
+                f"Warning: {workers} worker processes must each be unsealed; use 1 (with threads)."
+            )
         self.stdout.write(f"Passage is at http://{bind}/ (Ctrl-C stops it)")
         _Server(
             {
