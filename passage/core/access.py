@@ -55,16 +55,6 @@ def is_assigned(user, case) -> bool:
     return case.cell_id is not None and user.cells.filter(pk=case.cell_id).exists()
 
 
-def assigned_case_ids(user, case_ids) -> set:
-    """Which of these cases the user is assigned to (by name or cell): one query for a list."""
-    from passage.cases.models import Case
-
-    if not _active(user) or not case_ids:
-        return set()
-    mine = Q(assignees=user) | Q(cell__in=user.cells.values("pk"))
-    return set(Case.objects.filter(mine, pk__in=case_ids).values_list("pk", flat=True))
-
-
 def visible_cases(queryset, user):
     if not _active(user) or user.role not in CASE_ROLES:
         return queryset.none()
