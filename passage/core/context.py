@@ -14,5 +14,9 @@ def organisation(request):
             "log_request": can(user, Action.LOG_REQUEST),
             "audit": can(user, Action.VIEW_AUDIT),
             "users": can(user, Action.MANAGE_USERS),
+            "figures": can(user, Action.VIEW_FIGURES),
+            "lists": can(user, Action.VIEW_LISTS),
+            "import_cases": can(user, Action.IMPORT_CASES),
+            "checklists": can(user, Action.EDIT_CHECKLISTS),
         },
     }
