@@ -103,7 +103,11 @@ def org(db):
 
 
 def make_user(
-    username: str, role: str, *, cells=(), password: str = "a long test password"
+    username: str,
+    role: str,
+    *,
+    cells=(),
+    password: str = "a long test password",  # noqa: S107
 ) -> User:
     user = User.objects.create_user(username=username, password=password, role=role)
     for cell in cells:

@@ -116,6 +116,9 @@ class Hit(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         FALSE_POSITIVE = "false_positive", _("False positive")
 
+    # Reasons name the matched person: sealed under the case's key, so a purge shreds them too.
+    data_key_owner = "case"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="screening_hits")
     other_kind = models.CharField(max_length=10, choices=Kind.choices)
