@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +8,7 @@ from passage.accounts.roles import CASE_ROLES
 from passage.cases import actions
 from passage.cases.forms import AssignForm, MoveForm, QueueFilterForm
 from passage.cases.lifecycle import Stage, next_stages, roles_allowed
-from passage.cases.queue import triage_queue
+from passage.cases.queue import CappedPaginator, count_cap, queue_rows, triage_queue
 from passage.core.access import Action, can, get_case_or_404
 
 PAGE_SIZE = 50
@@ -20,9 +19,9 @@ def queue(request):
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(triage_queue(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    number = request.GET.get("page")
+    cases = triage_queue(request.user, filters)
+    page = CappedPaginator(cases, PAGE_SIZE, count_cap(number, PAGE_SIZE)).get_page(number)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -31,6 +30,7 @@ def queue(request):
         {
             "form": form,
             "page": page,
+            "rows": queue_rows(page),
             "params": params.urlencode(),
         },
     )

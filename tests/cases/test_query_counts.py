@@ -80,3 +80,26 @@ def test_the_case_page_shows_every_request_of_a_large_case(people, cells):
     case = case_with_requests(people, cells, 50, "Zaw Min Htet")
     response = signed_in(people["vetter"]).get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Wants to leave with his wife.") == 50
+
+
+def test_the_queue_count_stops_at_the_cap_and_later_pages_still_open(people, cells, monkeypatch):
+    """The paginator counts at most COUNT_CAP + 1 cases (a large queue is not counted in full on
+    every view); past the cap the pager says "more than", and pages past it still open."""
+    from passage.cases import queue, views
+
+    monkeypatch.setattr(queue, "COUNT_CAP", 4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    fill_queue(people, cells, 9)
+    client = signed_in(people["coordinator"])
+    url = reverse("cases:queue")
+    first = client.get(url)
+    assert "Page 1 of more than 2 (more than 4 cases)" in first.content.decode()
+    assert first.context["page"].has_next()
+    fourth = client.get(url, {"page": 4})
+    assert fourth.context["page"].number == 4
+    assert "Page 4 of more than 4 (more than 8 cases)" in fourth.content.decode()
+    last = client.get(url, {"page": 5})
+    assert last.context["page"].number == 5
+    assert not last.context["page"].has_next()
+    assert "Page 5 of 5 (9 cases)" in last.content.decode()
+    assert len(last.context["rows"]) == 1
