@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "passage.api",
     "passage.exports",
     "passage.reports",
+    "passage.public",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,6 @@ urlpatterns = [
     path("api-tokens/", include("passage.api.urls")),
     path("exports/", include("passage.exports.urls")),
     path("figures/", include("passage.reports.urls")),
+    path("public/", include("passage.public.urls")),
+    path("public-inbox/", include("passage.public.staff_urls")),
 ]

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import make_case, purge_request, signed_in
 from tests.planning.helpers import cleared_case, make_alert, make_check_in, make_plan, make_step
+from tests.public.helpers import public_case, public_submission
 from tests.screening.helpers import WATCHLIST_CSV, batch_from, make_hit
 from tests.vetting.helpers import default_template, make_decision, make_item, vetting_case
 
@@ -270,6 +271,45 @@ MATRIX = {
         None,
         {"own": expect(404, planner=302, anonymous=302)},
     ),
+    # The anonymous channel: the public pages are open to everyone, signed in or not.
+    "public:start": ("get", None, None, {"any": expect(200)}),
+    "public:check": ("get", None, None, {"any": expect(200)}),
+    # Without a valid access token from an opened receipt: back to the receipt page.
+    "public:send_more": ("post", None, None, {"any": expect(302)}),
+    "public_inbox:inbox": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, intake=200, anonymous=302)},
+    ),
+    "public_inbox:submission": (
+        "get",
+        "submission",
+        None,
+        {"any": expect(404, coordinator=200, intake=200, anonymous=302)},
+    ),
+    "public_inbox:log": (
+        "post",
+        "submission",
+        None,
+        {"any": expect(404, coordinator=302, intake=302, anonymous=302)},
+    ),
+    "public_inbox:dismiss": (
+        "post",
+        "submission",
+        None,
+        {"any": expect(404, coordinator=302, intake=302, anonymous=302)},
+    ),
+    # A case that came through the public form: its intake officers and coordinators reply.
+    "public_inbox:reply": (
+        "get",
+        "public_case",
+        None,
+        {
+            "own": expect(403, coordinator=200, intake=200, analyst=404, admin=404, anonymous=302),
+            "other": expect(404, coordinator=200, anonymous=302),
+        },
+    ),
 }
 
 # The REST API, called with a token that has every scope and acts as the role's user
@@ -373,6 +413,8 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         "step": lambda: {"step_id": make_step(people, cell, scenario=scenario).pk},
         "check_in": lambda: {"check_in_id": make_check_in(people, cell, scenario=scenario).pk},
         "alert": lambda: {"alert_id": make_alert(people, cell).pk},
+        "submission": lambda: {"submission_id": public_submission().pk},
+        "public_case": lambda: {"case_id": public_case(people, cell).pk},
     }
     kwargs = targets[kwarg]() if kwarg else {}
     client = Client() if role == "anonymous" else signed_in(people[role])

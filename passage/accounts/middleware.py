@@ -13,7 +13,8 @@ OPEN_URL_NAMES = {
     "sealing:unseal",
 }
 # The REST API checks a bearer token on every call itself (passage/api/auth.py).
-OPEN_NAMESPACES = {"api"}
+# The public intake form (passage/public) is for people with no account.
+OPEN_NAMESPACES = {"api", "public"}
 
 
 class RequireVerifiedSignInMiddleware:

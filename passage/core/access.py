@@ -39,6 +39,10 @@ class Action:
     EDIT_PLAN = "edit_plan"  # steps, check-ins, outcome
     DECIDE_GO = "decide_go"  # the go / no-go before transit: the approving coordinator
     VIEW_PLAN_READS = "view_plan_reads"  # who read the plan (after a compromise)
+    # The anonymous channel (passage/public): the inbox of sealed public-form submissions, and
+    # replies to a requester from their case.
+    VIEW_PUBLIC_INBOX = "view_public_inbox"
+    REPLY_PUBLIC = "reply_public"
 
 
 def _active(user) -> bool:
@@ -85,6 +89,8 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.INTAKE, Role.COORDINATOR)
     if action == Action.EDIT_CHECKLISTS:
         return role == Role.COORDINATOR
+    if action == Action.VIEW_PUBLIC_INBOX:
+        return role in (Role.INTAKE, Role.COORDINATOR)
     if action in PLAN_ACTIONS:
         return obj is not None and _can_on_plan(user, action, obj)
     if obj is None or role not in CASE_ROLES:
@@ -98,6 +104,8 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.INTAKE, Role.COORDINATOR) and (role == Role.COORDINATOR or assigned)
     if action == Action.TRANSITION:
         return role == Role.COORDINATOR or assigned
+    if action == Action.REPLY_PUBLIC:
+        return role == Role.COORDINATOR or (role == Role.INTAKE and assigned)
     if action == Action.ASSIGN:
         return role == Role.COORDINATOR
     if action == Action.EXPORT_IDENTITY:
@@ -181,3 +189,27 @@ def get_case_or_404(user, case_id, action: str = Action.VIEW_CASE):
     if not can(user, action, case):
         raise PermissionDenied
     return case
+
+
+def public_submissions_for(user, queryset):
+    """Public-form submissions the user may open: first messages (no case yet) for anyone who
+    may log requests; later messages only for those who may see the source's case."""
+    from passage.cases.models import Case
+
+    if not can(user, Action.VIEW_PUBLIC_INBOX):
+        return queryset.none()
+    cases = visible_cases(Case.objects.all(), user).values("pk")
+    return queryset.filter(Q(source__case__isnull=True) | Q(source__case__in=cases))
+
+
+def get_submission_or_404(user, submission_id):
+    from passage.public.models import Submission
+
+    submission = (
+        public_submissions_for(user, Submission.objects.select_related("source"))
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission

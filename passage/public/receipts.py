@@ -1,0 +1,90 @@
+"""Receipts for the anonymous channel: a code name to find the source, a passphrase to prove it.
+
+Both are words drawn with `secrets` from data/words.txt (2,048 words, so 11 bits a word). The
+passphrase has 7 words: 77 bits, beyond any online guessing and, behind Argon2id, costly to
+guess offline from a seized database. The code name (3 words, 33 bits) only finds the record and
+is stored as a keyed hash (HMAC under a key derived from SECRET_KEY, so it works while sealed).
+"""
+
+import math
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from django.utils.crypto import salted_hmac
+
+WORDS_FILE = Path(__file__).parent / "data" / "words.txt"
+CODE_NAME_WORDS = 3
+PASSPHRASE_WORDS = 7
+_hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, 64 MiB, 3 passes
+
+
+@cache
+def words() -> tuple[str, ...]:
+    listed = tuple(w.strip() for w in WORDS_FILE.read_text().splitlines() if w.strip())
+    if len(set(listed)) != len(listed):
+        raise ValueError("the word list repeats a word")
+    return listed
+
+
+def bits_per_word() -> float:
+    return math.log2(len(words()))
+
+
+def passphrase_bits() -> int:
+    return int(PASSPHRASE_WORDS * bits_per_word())
+
+
+@dataclass(frozen=True)
+class Receipt:
+    code_name: str
+    passphrase: str
+
+    @property
+    def bits(self) -> int:
+        return passphrase_bits()
+
+
+def _draw(n: int) -> list[str]:
+    pool = words()
+    return [secrets.choice(pool) for _ in range(n)]
+
+
+def new_receipt() -> Receipt:
+    return Receipt("-".join(_draw(CODE_NAME_WORDS)), " ".join(_draw(PASSPHRASE_WORDS)))
+
+
+def normalise_code_name(text: str) -> str:
+    return "-".join(text.lower().replace("-", " ").split())
+
+
+def normalise_passphrase(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def lookup_id(code_name: str) -> str:
+    return salted_hmac(
+        "passage.public.code-name", normalise_code_name(code_name), algorithm="sha256"
+    ).hexdigest()
+
+
+def make_verifier(passphrase: str) -> str:
+    return _hasher.hash(normalise_passphrase(passphrase))
+
+
+def check_passphrase(verifier: str | None, passphrase: str) -> bool:
+    """True if it matches; an unknown code name costs the same time as a wrong passphrase."""
+    try:
+        return _hasher.verify(verifier or _dummy_verifier(), normalise_passphrase(passphrase)) and (
+            verifier is not None
+        )
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def _dummy_verifier() -> str:
+    return _hasher.hash(secrets.token_hex(16))

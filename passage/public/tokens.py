@@ -1,0 +1,78 @@
+"""Flood protection without tracking anyone: a signed, one-time form token with a minimum fill time.
+
+The form page carries a token signed with SECRET_KEY (Django signing) holding a random nonce and
+the time it was issued. A submission is taken only if its token is genuine, at least
+MIN_FILL_SECONDS and at most MAX_AGE_SECONDS old, and not used before. A script must fetch a page
+and wait for each message; nothing about the sender is kept. The token also stands in for the
+CSRF cookie, so the public pages set no cookie at all.
+"""
+
+import hashlib
+import secrets
+import time
+from datetime import timedelta
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passage.public.models import SpentFormToken
+
+SALT = "passage.public.form-token"
+MIN_FILL_SECONDS = 5
+MAX_AGE_SECONDS = 3 * 60 * 60
+
+
+class TokenError(Exception):
+    """The form cannot be accepted; the message tells the requester what to do."""
+
+
+def issue(issued_at: float | None = None) -> str:
+    now = int(time.time() if issued_at is None else issued_at)
+    return signing.dumps({"n": secrets.token_urlsafe(16), "t": now}, salt=SALT, compress=False)
+
+
+def spend(token: str, now: float | None = None) -> None:
+    """Accept the token once, or raise TokenError. Call inside the transaction that saves."""
+    now = time.time() if now is None else now
+    try:
+        content = signing.loads(token or "", salt=SALT)
+        nonce, issued = str(content["n"]), int(content["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise TokenError(_("This form has expired. Please fill it in again.")) from None
+    age = now - issued
+    if age < MIN_FILL_SECONDS:
+        raise TokenError(
+            _(
+                "That was very fast. Please wait a few seconds, check what you wrote, "
+                "and send again."
+            )
+        )
+    if age > MAX_AGE_SECONDS:
+        raise TokenError(_("This form has expired. Please fill it in again."))
+    today = timezone.localdate()
+    SpentFormToken.objects.filter(spent_on__lt=today - timedelta(days=1)).delete()
+    try:
+        with transaction.atomic():
+            SpentFormToken.objects.create(
+                digest=hashlib.sha256(nonce.encode()).hexdigest(), spent_on=today
+            )
+    except IntegrityError:
+        raise TokenError(_("This form was already sent. Please fill it in again.")) from None
+
+
+ACCESS_SALT = "passage.public.source-access"
+ACCESS_MAX_AGE = 30 * 60
+
+
+def source_access(source_id) -> str:
+    """After the receipt was checked: lets the next form send more for 30 minutes, no cookie."""
+    return signing.dumps(str(source_id), salt=ACCESS_SALT)
+
+
+def source_from_access(token: str) -> str | None:
+    try:
+        return signing.loads(token or "", salt=ACCESS_SALT, max_age=ACCESS_MAX_AGE)
+    except signing.BadSignature:
+        return None
