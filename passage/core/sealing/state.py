@@ -46,6 +46,10 @@ def is_unsealed() -> bool:
 
 
 def current_master() -> tuple[str, bytes]:
+    # One stat(): a key rotation or "seal now" in another process takes effect at the next key
+    # use, not only at the next request (an audit append waiting on the chain's lock during a
+    # rotation must hash with the new key).
+    sync()
     with _lock:
         if _current is None:
             raise SealedError("Passage is sealed")

@@ -33,6 +33,16 @@ def snapshot() -> dict[str, list[tuple]]:
     return tables
 
 
+@pytest.fixture(autouse=True)
+def _forget_restored_keys():
+    """A restore unseals this process against the test's own data folder: forget those keys, so
+    the next test unseals against the session's (tests/conftest.py)."""
+    yield
+    from passage.core import crypto
+
+    crypto.forget_keys()
+
+
 @pytest.fixture
 def installation(people, cells):
     from passage.cases.demo import load_demo_data
@@ -176,3 +186,43 @@ def test_reordered_chunks_are_refused(
     with pytest.raises(CommandError, match="integrity check"):
         call_command("restore", str(target), "--passphrase-file", str(passphrase_file))
     assert not keyring.exists()
+
+
+def _closed_case_purged(people, cells):
+    from passage.cases.models import Case
+    from passage.core.sealing import actions
+
+    case = make_case(people["coordinator"], cell=cells["north"], names=["Purged Person"])
+    Case.objects.filter(pk=case.pk).update(is_open=False, stage="closed")
+    purge = actions.request_purge(people["outsider_coordinator"], case)
+    return case, lambda: actions.approve_purge(people["coordinator"], purge)
+
+
+def test_a_backup_made_after_a_purge_cannot_bring_the_case_back(
+    people, cells, tmp_path, settings, passphrase_file
+):
+    case, purge = _closed_case_purged(people, cells)
+    purge()
+    target = tmp_path / "after-purge.pbk"
+    backup.create(target)
+    empty_installation(tmp_path, settings)
+    call_command("restore", str(target), "--passphrase-file", str(passphrase_file))
+    datakeys.clear_cache()
+    assert Person.objects.get(pk=case.person_id).names == []  # only the tombstone came back
+    assert datakeys.is_destroyed(("cases.person", str(case.person_id)))
+
+
+def test_the_documented_limit_a_backup_made_before_a_purge_still_opens_it(
+    people, cells, tmp_path, settings, passphrase_file
+):
+    """docs/sealing.md "Limits": a self-contained backup carries the keys it needs, so one made
+    before a purge, restored with the passphrase, still opens the purged case. Keep backups no
+    longer than the retention period."""
+    case, purge = _closed_case_purged(people, cells)
+    target = tmp_path / "before-purge.pbk"
+    backup.create(target)
+    purge()
+    empty_installation(tmp_path, settings)
+    call_command("restore", str(target), "--passphrase-file", str(passphrase_file))
+    datakeys.clear_cache()
+    assert Person.objects.get(pk=case.person_id).names == ["Purged Person"]
