@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "passage.exports",
     "passage.reports",
     "passage.public",
+    "passage.aftercare",
 ]
 
 MIDDLEWARE = [

@@ -21,4 +21,5 @@ urlpatterns = [
     path("figures/", include("passage.reports.urls")),
     path("public/", include("passage.public.urls")),
     path("public-inbox/", include("passage.public.staff_urls")),
+    path("aftercare/", include("passage.aftercare.urls")),
 ]

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.aftercare.helpers import make_need, make_statement
 from tests.conftest import make_case, purge_request, signed_in
 from tests.planning.helpers import cleared_case, make_alert, make_check_in, make_plan, make_step
 from tests.public.helpers import public_case, public_submission
@@ -42,6 +43,15 @@ def vet_do(allowed: int) -> dict:
     return {
         "own": expect(
             403, coordinator=allowed, vetter=allowed, analyst=404, admin=404, anonymous=302
+        ),
+        "other": expect(404, coordinator=403, anonymous=302),
+    }
+
+
+def aftercare(allowed: int) -> dict:
+    return {
+        "own": expect(
+            403, coordinator=allowed, caseworker=allowed, analyst=404, admin=404, anonymous=302
         ),
         "other": expect(404, coordinator=403, anonymous=302),
     }
@@ -310,6 +320,26 @@ MATRIX = {
             "other": expect(404, coordinator=200, anonymous=302),
         },
     ),
+    # After-care and testimony: the caseworkers and coordinators assigned to the case (here by
+    # the North cell), nobody else; a coordinator outside the cell sees the case but not this.
+    "aftercare:open_needs": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, caseworker=200, anonymous=302)},
+    ),
+    "aftercare:case": ("get", "case", None, aftercare(200)),
+    "aftercare:add_need": ("post", "case", {"kind": "shelter", "status": "open"}, aftercare(302)),
+    "aftercare:add_statement": (
+        "post",
+        "case",
+        {"text": "I left after the airstrike.", "consent": "private"},
+        aftercare(302),
+    ),
+    "aftercare:edit_need": ("get", "need", None, aftercare(200)),
+    "aftercare:statement": ("get", "statement", None, aftercare(200)),
+    "aftercare:consent": ("post", "statement", {"consent": "private"}, aftercare(302)),
+    "aftercare:withdraw": ("post", "statement", None, aftercare(302)),
 }
 
 # The REST API, called with a token that has every scope and acts as the role's user
@@ -413,6 +443,8 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         "step": lambda: {"step_id": make_step(people, cell, scenario=scenario).pk},
         "check_in": lambda: {"check_in_id": make_check_in(people, cell, scenario=scenario).pk},
         "alert": lambda: {"alert_id": make_alert(people, cell).pk},
+        "need": lambda: {"need_id": make_need(people, cell).pk},
+        "statement": lambda: {"statement_id": make_statement(people, cell).pk},
         "submission": lambda: {"submission_id": public_submission().pk},
         "public_case": lambda: {"case_id": public_case(people, cell).pk},
     }

@@ -43,6 +43,10 @@ class Action:
     # replies to a requester from their case.
     VIEW_PUBLIC_INBOX = "view_public_inbox"
     REPLY_PUBLIC = "reply_public"
+    # After-care and testimony (passage/aftercare): the caseworkers and coordinators assigned to
+    # the case (by name or cell), and nobody else; testimony is as sensitive as identity.
+    VIEW_AFTERCARE = "view_aftercare"
+    EDIT_AFTERCARE = "edit_aftercare"
 
 
 def _active(user) -> bool:
@@ -89,6 +93,8 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.INTAKE, Role.COORDINATOR)
     if action == Action.EDIT_CHECKLISTS:
         return role == Role.COORDINATOR
+    if action == Action.VIEW_AFTERCARE and obj is None:  # the list of open needs
+        return role in (Role.CASEWORKER, Role.COORDINATOR)
     if action == Action.VIEW_PUBLIC_INBOX:
         return role in (Role.INTAKE, Role.COORDINATOR)
     if action in PLAN_ACTIONS:
@@ -104,6 +110,8 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.INTAKE, Role.COORDINATOR) and (role == Role.COORDINATOR or assigned)
     if action == Action.TRANSITION:
         return role == Role.COORDINATOR or assigned
+    if action in (Action.VIEW_AFTERCARE, Action.EDIT_AFTERCARE):
+        return role in (Role.CASEWORKER, Role.COORDINATOR) and assigned
     if action == Action.REPLY_PUBLIC:
         return role == Role.COORDINATOR or (role == Role.INTAKE and assigned)
     if action == Action.ASSIGN:
@@ -213,3 +221,25 @@ def get_submission_or_404(user, submission_id):
     if submission is None:
         raise Http404
     return submission
+
+
+def aftercare_cases(user, queryset=None):
+    """Cases whose after-care the user may see: assigned caseworkers and coordinators only."""
+    from passage.cases.models import Case
+
+    queryset = Case.objects.all() if queryset is None else queryset
+    if not _active(user) or user.role not in (Role.CASEWORKER, Role.COORDINATOR):
+        return queryset.none()
+    assigned = Case.assignees.through.objects.filter(user=user).values("case_id")
+    return queryset.filter(Q(pk__in=assigned) | Q(cell__in=user.cells.values("pk")))
+
+
+def get_aftercare_item_or_404(user, queryset, item_id, action: str = Action.VIEW_AFTERCARE):
+    """A need or statement (from `queryset`) of a case the user may see; 404 outside, 403 if
+    they may not do this."""
+    item = queryset.filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    case = get_case_or_404(user, item.case_id, action)
+    item.case = case
+    return item

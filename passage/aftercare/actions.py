@@ -1,0 +1,98 @@
+"""What caseworkers do in after-care: record needs and services, take testimony, change or
+withdraw consent. Each checks the rule and writes its audit record in one transaction."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from passage.aftercare.models import Need, Statement
+from passage.aftercare.redaction import redact
+from passage.core import audit
+from passage.core.access import Action, can
+
+NEED_FIELDS = ("kind", "status", "provider", "starts_on", "ends_on", "details")
+
+
+def _check(actor, action, case):
+    if not can(actor, action, case):
+        raise PermissionDenied
+
+
+def add_need(actor, case, data: dict, *, request=None) -> Need:
+    _check(actor, Action.EDIT_AFTERCARE, case)
+    with transaction.atomic():
+        need = Need.objects.create(
+            case=case, created_by=actor, **{f: data[f] for f in NEED_FIELDS if f in data}
+        )
+        audit.record(actor, "aftercare.need_add", need, request=request, detail={"kind": need.kind})
+    return need
+
+
+def update_need(actor, need: Need, data: dict, *, request=None) -> Need:
+    _check(actor, Action.EDIT_AFTERCARE, need.case)
+    changed = [f for f in NEED_FIELDS if f in data and getattr(need, f) != data[f]]
+    if not changed:
+        return need
+    with transaction.atomic():
+        for f in changed:
+            setattr(need, f, data[f])
+        need.save(update_fields=changed)
+        audit.record(
+            actor, "aftercare.need_update", need, request=request, detail={"fields": changed}
+        )
+    return need
+
+
+def record_statement(actor, case, *, text: str, consent: str, reasons, request=None) -> Statement:
+    _check(actor, Action.EDIT_AFTERCARE, case)
+    with transaction.atomic():
+        statement = Statement.objects.create(
+            case=case, text=text, consent=consent, reasons=sorted(set(reasons)), recorded_by=actor
+        )
+        audit.record(
+            actor, "testimony.record", statement, request=request, detail={"consent": consent}
+        )
+    return statement
+
+
+def read_statement(actor, statement: Statement, *, request=None) -> dict:
+    """The text and its redaction preview (names, aliases and township replaced); audited."""
+    _check(actor, Action.VIEW_AFTERCARE, statement.case)
+    if statement.withdrawn_at is not None:
+        raise PermissionDenied
+    person = statement.case.person
+    audit.record(actor, "testimony.read", statement, request=request)
+    return {
+        "text": statement.text,
+        "redacted": redact(statement.text, names=person.names, township=person.township),
+    }
+
+
+def change_consent(actor, statement: Statement, consent: str, *, request=None) -> Statement:
+    _check(actor, Action.EDIT_AFTERCARE, statement.case)
+    if statement.withdrawn_at is not None or consent == statement.consent:
+        return statement
+    with transaction.atomic():
+        before, statement.consent = statement.consent, consent
+        statement.save(update_fields=["consent"])
+        audit.record(
+            actor,
+            "testimony.consent",
+            statement,
+            request=request,
+            detail={"from": before, "to": consent},
+        )
+    return statement
+
+
+def withdraw_consent(actor, statement: Statement, *, request=None) -> Statement:
+    """The person withdrew consent: from now on the statement is never shown or exported."""
+    _check(actor, Action.EDIT_AFTERCARE, statement.case)
+    with transaction.atomic():
+        updated = Statement.objects.filter(pk=statement.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
+        if updated:
+            audit.record(actor, "testimony.withdraw", statement, request=request)
+    statement.refresh_from_db(fields=["withdrawn_at"])
+    return statement

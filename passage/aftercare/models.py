@@ -1,0 +1,121 @@
+"""After-care (needs and the services that meet them) and testimony with consent."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from passage.core.choices import ChoiceLabelsMixin
+from passage.core.fields import EncryptedTextField
+
+
+class NeedKind(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    MEDICAL = "medical", _("Medical")
+    MONEY = "money", _("Money")
+    DOCUMENTS = "documents", _("Documents")
+    LIVELIHOOD = "livelihood", _("Livelihood")
+    FAMILY_RELOCATION = "family_relocation", _("Family relocation")
+    LEGAL = "legal", _("Legal")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("Being provided")
+    MET = "met", _("Met")
+    CANCELLED = "cancelled", _("No longer needed")
+
+
+OPEN_STATUSES = (NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
+
+
+class Need(ChoiceLabelsMixin, models.Model):
+    """Something a person needs after arrival, and the service that meets it."""
+
+    data_key_owner = "case"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="needs")
+    kind = models.CharField(_("need"), max_length=20, choices=NeedKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN
+    )
+    # Who provides it can point to a place (a clinic, a safe house): sealed like the details.
+    provider = EncryptedTextField(_("provided by"), blank=True, default="")
+    details = EncryptedTextField(_("details"), blank=True, default="")
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "case"], name="need_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class Consent(models.TextChoices):
+    PRIVATE = "private", _("Private: for the organisation only")
+    ANONYMISED = "anonymised", _("Anonymised for publication")
+    PUBLIC = "public", _("Public, with name")
+    LIVE = "live", _("Live-stream")
+
+
+PUBLISHABLE = (Consent.ANONYMISED, Consent.PUBLIC, Consent.LIVE)
+
+
+class ReasonForLeaving(models.TextChoices):
+    ATROCITIES = "atrocities", _("Ordered to commit or witnessed atrocities")
+    AIRSTRIKES = "airstrikes", _("Airstrikes or shelling of civilians")
+    CONSCIENCE = "conscience", _("Conscience / support for democracy")
+    ABUSE = "abuse", _("Abuse by superiors")
+    FORCED_CONSCRIPTION = "conscription", _("Forced conscription")
+    FAMILY = "family", _("Family pressure or threats to family")
+    PAY = "pay", _("Pay and living conditions")
+    FEAR = "fear", _("Fear for own life")
+    OTHER = "other", _("Other")
+
+
+class StatementQuerySet(models.QuerySet):
+    def shown(self) -> "StatementQuerySet":
+        """Every statement whose consent stands. The only way statements are listed: withdrawn
+        testimony is never shown, read or exported again."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def publishable(self) -> "StatementQuerySet":
+        return self.shown().filter(consent__in=PUBLISHABLE)
+
+
+class Statement(ChoiceLabelsMixin, models.Model):
+    """A person's testimony, with the consent they gave for it."""
+
+    data_key_owner = "case"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="statements")
+    text = EncryptedTextField(_("statement"))
+    consent = models.CharField(_("consent"), max_length=20, choices=Consent.choices)
+    # Coarse tags from a fixed vocabulary, kept in clear for figures: never free text.
+    reasons = models.JSONField(_("reasons for leaving"), default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return f"statement {self.pk}"
+
+    def reason_labels(self) -> list[str]:
+        return [ReasonForLeaving(r).label for r in self.reasons if r in ReasonForLeaving.values]

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from passage.aftercare import actions
+from passage.aftercare.forms import ConsentForm, NeedForm, StatementForm
+from passage.aftercare.models import OPEN_STATUSES, Need, Statement
+from passage.core.access import (
+    Action,
+    aftercare_cases,
+    can,
+    get_aftercare_item_or_404,
+    get_case_or_404,
+)
+
+
+def _case_page(request, case, *, need_form=None, statement_form=None, status=200):
+    return render(
+        request,
+        "aftercare/case.html",
+        {
+            "case": case,
+            "needs": case.needs.all(),
+            "statements": Statement.objects.shown().filter(case=case),
+            "need_form": need_form or NeedForm(),
+            "statement_form": statement_form or StatementForm(),
+            "can_edit": True,
+        },
+        status=status,
+    )
+
+
+def case_aftercare(request, case_id):
+    case = get_case_or_404(request.user, case_id, Action.VIEW_AFTERCARE)
+    return _case_page(request, case)
+
+
+@require_POST
+def add_need(request, case_id):
+    case = get_case_or_404(request.user, case_id, Action.EDIT_AFTERCARE)
+    form = NeedForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, need_form=form, status=400)
+    actions.add_need(request.user, case, form.cleaned_data, request=request)
+    messages.success(request, _("Need recorded."))
+    return redirect("aftercare:case", case_id=case.pk)
+
+
+def edit_need(request, need_id):
+    need = get_aftercare_item_or_404(request.user, Need.objects, need_id)
+    if request.method == "POST":
+        need = get_aftercare_item_or_404(request.user, Need.objects, need_id, Action.EDIT_AFTERCARE)
+    form = NeedForm.for_need(need, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.update_need(request.user, need, form.cleaned_data, request=request)
+        messages.success(request, _("Need updated."))
+        return redirect("aftercare:case", case_id=need.case_id)
+    return render(
+        request,
+        "aftercare/need.html",
+        {"need": need, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def open_needs(request):
+    """A caseworker's list of open needs, on the cases they are assigned to."""
+    if not can(request.user, Action.VIEW_AFTERCARE):
+        raise PermissionDenied
+    needs = (
+        Need.objects.filter(status__in=OPEN_STATUSES, case__in=aftercare_cases(request.user))
+        .select_related("case__person")
+        .order_by("kind", "created_at")
+    )
+    return render(request, "aftercare/open_needs.html", {"needs": needs})
+
+
+@require_POST
+def add_statement(request, case_id):
+    case = get_case_or_404(request.user, case_id, Action.EDIT_AFTERCARE)
+    form = StatementForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, statement_form=form, status=400)
+    actions.record_statement(request.user, case, **form.cleaned_data, request=request)
+    messages.success(request, _("Statement recorded."))
+    return redirect("aftercare:case", case_id=case.pk)
+
+
+def statement(request, statement_id):
+    item = get_aftercare_item_or_404(request.user, Statement.objects.shown(), statement_id)
+    content = actions.read_statement(request.user, item, request=request)
+    return render(
+        request,
+        "aftercare/statement.html",
+        {
+            "item": item,
+            "content": content,
+            "consent_form": ConsentForm(initial={"consent": item.consent}),
+        },
+    )
+
+
+@require_POST
+def statement_consent(request, statement_id):
+    item = get_aftercare_item_or_404(
+        request.user, Statement.objects.shown(), statement_id, Action.EDIT_AFTERCARE
+    )
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a consent level."))
+        return redirect("aftercare:statement", statement_id=item.pk)
+    actions.change_consent(request.user, item, form.cleaned_data["consent"], request=request)
+    messages.success(request, _("Consent changed."))
+    return redirect("aftercare:statement", statement_id=item.pk)
+
+
+@require_POST
+def statement_withdraw(request, statement_id):
+    item = get_aftercare_item_or_404(
+        request.user, Statement.objects.shown(), statement_id, Action.EDIT_AFTERCARE
+    )
+    actions.withdraw_consent(request.user, item, request=request)
+    messages.success(request, _("Consent withdrawn. The statement will not be shown again."))
+    return redirect("aftercare:case", case_id=item.case_id)

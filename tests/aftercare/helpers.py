@@ -1,0 +1,25 @@
+"""After-care records on a case of a given cell."""
+
+from passage.aftercare.models import Need, Statement
+from tests.conftest import make_case
+
+
+def make_need(people, cell, **fields):
+    case = make_case(people["coordinator"], cell=cell, stage="aftercare")
+    return Need.objects.create(
+        case=case,
+        kind="shelter",
+        details="Room above the tea shop",
+        created_by=people["caseworker"],
+        **fields,
+    )
+
+
+def make_statement(people, cell, **fields):
+    case = make_case(people["coordinator"], cell=cell, stage="aftercare")
+    values = {
+        "text": "Kyaw Htoo saw the village of Monywa burned.",
+        "consent": "anonymised",
+        **fields,
+    }
+    return Statement.objects.create(case=case, recorded_by=people["caseworker"], **values)
