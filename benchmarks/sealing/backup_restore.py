@@ -2,6 +2,11 @@
 
 Run (SQLite, in a temporary data folder):
     .venv/bin/python benchmarks/sealing/backup_restore.py --cases 5000
+An installation filled beforehand (e.g. 100,000 cases by benchmarks/foundation/generate.py, whose
+passphrase is given in a file), restored into a second, migrated, empty database:
+    PASSAGE_DATA_DIR=/tmp/bench100k DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_a \
+    RESTORE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_b \
+    .venv/bin/python benchmarks/sealing/backup_restore.py --existing --passphrase-file F
 PostgreSQL (two empty databases; the second one receives the restore):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_a \
     RESTORE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_b \
@@ -18,8 +23,9 @@ from pathlib import Path
 
 tmp = Path(tempfile.mkdtemp(prefix="passage-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passage.settings")
-os.environ["PASSAGE_DATA_DIR"] = str(tmp / "a")
-(tmp / "a").mkdir()
+if "--existing" not in sys.argv:
+    os.environ["PASSAGE_DATA_DIR"] = str(tmp / "a")
+    (tmp / "a").mkdir()
 
 import django  # noqa: E402
 
@@ -38,6 +44,8 @@ PASSPHRASE = "bench passphrase with several words"  # noqa: S105 - a throwaway t
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--existing", action="store_true", help="back up the database as it is")
+    parser.add_argument("--passphrase-file", type=Path)
     args = parser.parse_args()
     restore_url = os.environ.get("RESTORE_DATABASE_URL")
     if restore_url:
@@ -46,14 +54,22 @@ def main() -> None:
         restore_db = {**settings.DATABASES["default"], "NAME": str(tmp / "b.sqlite3")}
     connections.databases["restore"] = {**settings.DATABASES["default"], **restore_db}
     quiet = io.StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
     call_command("migrate", database="restore", verbosity=0, stdout=quiet)
-    state.install(*keyring.initialise(PASSPHRASE)[:3])
-    from passage.cases.demo import load_demo_data
+    passphrase = PASSPHRASE
+    if args.existing:
+        passphrase = args.passphrase_file.read_text().strip()
+        state.install(*keyring.open_with_passphrase(passphrase))
+    else:
+        call_command("migrate", verbosity=0, stdout=quiet)
+        state.install(*keyring.initialise(PASSPHRASE)[:3])
+        from passage.cases.demo import load_demo_data
 
-    started = time.perf_counter()
-    load_demo_data(cases=args.cases, seed=1)
-    print(f"loaded {args.cases} demo cases in {time.perf_counter() - started:.0f} s", flush=True)
+        started = time.perf_counter()
+        load_demo_data(cases=args.cases, seed=1)
+        print(f"loaded {args.cases} demo cases in {time.perf_counter() - started:.0f} s")
+    from passage.cases.models import Case
+
+    print(f"{Case.objects.count():,} cases in the database", flush=True)
 
     target = tmp / "bench.pbk"
     started = time.perf_counter()
@@ -73,7 +89,7 @@ def main() -> None:
     started = time.perf_counter()
     back = backup.restore(
         target,
-        passphrase=PASSPHRASE,
+        passphrase=passphrase,
         using="restore",
         progress=backup.Progress(0, "restore", io.StringIO()),
     )

@@ -245,10 +245,14 @@ def _plain_chunks(path: Path, header: dict, master: bytes):
 
 
 class Progress:
+    """A line on stderr every 5 % of the rows (at least every MIN_STEP rows)."""
+
+    MIN_STEP = 5000
+
     def __init__(self, total: int, verb: str, stream=None):
         self.total, self.verb, self.done = total, verb, 0
         self.stream = stream if stream is not None else sys.stderr
-        self.step = max(total // 20, 5000)
+        self.step = max(total // 20, self.MIN_STEP)
         self.next = self.step
 
     def advance(self, n: int) -> None:

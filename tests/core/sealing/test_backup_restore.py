@@ -226,3 +226,18 @@ def test_the_documented_limit_a_backup_made_before_a_purge_still_opens_it(
     call_command("restore", str(target), "--passphrase-file", str(passphrase_file))
     datakeys.clear_cache()
     assert Person.objects.get(pk=case.person_id).names == ["Purged Person"]
+
+
+def test_a_sealed_shell_unseals_to_back_up_and_shows_progress(
+    installation, tmp_path, passphrase_file, monkeypatch, capsys
+):
+    from passage.core import crypto
+
+    crypto.forget_keys()  # a new shell process: sealed
+    monkeypatch.setattr(backup.Progress, "MIN_STEP", 100)
+    target = tmp_path / "shell.pbk"
+    call_command("backup", "-o", str(target), "--passphrase-file", str(passphrase_file))
+    err = capsys.readouterr().err
+    assert "backup: " in err and "rows (" in err
+    assert backup.read_header(target)["keyring"] == keyring.load()
+    assert AuditRecord.objects.filter(action="seal.unseal").exists()

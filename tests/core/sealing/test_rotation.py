@@ -122,3 +122,26 @@ def test_a_failed_rotation_rolls_back_and_keeps_the_old_keys(
     assert state.current_master()[0] == old_id
     assert {r.master_id for r in DataKey.objects.all()} == {old_id}
     assert plain_values() == before
+
+
+def test_a_process_unsealed_before_the_rotation_keeps_reading_and_auditing(
+    own_keyring, people, cells
+):
+    """Another process holds only the old master and has not seen the change yet: its next key use
+    reads the new keyring (state.sync in current_master), so it opens re-wrapped data keys and
+    appends to the re-hashed chain with the new chain key."""
+    from passage.core import audit
+
+    case = make_case(people["coordinator"], cell=cells["north"], names=["Zaw Min Htet"])
+    w = state.wrapping_key()
+    old_id, old_master = state.current_master()
+    seen_before = state._seen
+    call_command("rotate_keys")
+    # Back to the other process's view: old keys only, state file last seen before the rotation.
+    state.install(w, {old_id: old_master}, old_id)
+    state._seen = seen_before
+    datakeys.clear_cache()
+    assert Person.objects.get(pk=case.person_id).names == ["Zaw Min Htet"]
+    audit.record(people["coordinator"], "test.read_after_rotation", case)
+    assert state.current_master()[0] != old_id
+    assert audit.verify().ok
