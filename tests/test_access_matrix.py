@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.aftercare.helpers import make_need, make_statement
+from tests.aftercare.helpers import make_live_session, make_need, make_statement
 from tests.conftest import make_case, purge_request, signed_in
 from tests.planning.helpers import cleared_case, make_alert, make_check_in, make_plan, make_step
 from tests.public.helpers import public_case, public_submission
@@ -340,6 +340,18 @@ MATRIX = {
     "aftercare:statement": ("get", "statement", None, aftercare(200)),
     "aftercare:consent": ("post", "statement", {"consent": "private"}, aftercare(302)),
     "aftercare:withdraw": ("post", "statement", None, aftercare(302)),
+    "aftercare:live_sessions": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, caseworker=200, anonymous=302)},
+    ),
+    "aftercare:live_session": (
+        "get",
+        "live_session",
+        None,
+        {"any": expect(403, coordinator=200, caseworker=200, anonymous=302)},
+    ),
 }
 
 # The REST API, called with a token that has every scope and acts as the role's user
@@ -445,6 +457,7 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         "alert": lambda: {"alert_id": make_alert(people, cell).pk},
         "need": lambda: {"need_id": make_need(people, cell).pk},
         "statement": lambda: {"statement_id": make_statement(people, cell).pk},
+        "live_session": lambda: {"session_id": make_live_session(people).pk},
         "submission": lambda: {"submission_id": public_submission().pk},
         "public_case": lambda: {"case_id": public_case(people, cell).pk},
     }

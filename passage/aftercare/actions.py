@@ -96,3 +96,38 @@ def withdraw_consent(actor, statement: Statement, *, request=None) -> Statement:
             audit.record(actor, "testimony.withdraw", statement, request=request)
     statement.refresh_from_db(fields=["withdrawn_at"])
     return statement
+
+
+class LiveError(Exception):
+    """A rule said no; the message is for the user."""
+
+
+def schedule_live(actor, *, title: str, starts_at, details: str = "", request=None):
+    from passage.aftercare.models import LiveSession
+
+    if not can(actor, Action.SCHEDULE_LIVE):
+        raise PermissionDenied
+    with transaction.atomic():
+        session = LiveSession.objects.create(
+            title=title, starts_at=starts_at, details=details, created_by=actor
+        )
+        audit.record(actor, "live.schedule", session, request=request)
+    return session
+
+
+def add_live_participant(actor, session, case, *, request=None):
+    """Put a person in a session: only with a standing "live-stream" consent on a statement."""
+    from django.utils.translation import gettext as _
+
+    from passage.aftercare.models import Consent, LiveParticipant
+
+    _check(actor, Action.EDIT_AFTERCARE, case)
+    if not Statement.objects.shown().filter(case=case, consent=Consent.LIVE).exists():
+        raise LiveError(_("This person has not consented to a live-stream."))
+    with transaction.atomic():
+        participant, created = LiveParticipant.objects.get_or_create(
+            session=session, case=case, defaults={"added_by": actor}
+        )
+        if created:
+            audit.record(actor, "live.add", session, request=request, detail={"case": str(case.pk)})
+    return participant

@@ -66,3 +66,39 @@ class StatementForm(forms.Form):
 
 class ConsentForm(forms.Form):
     consent = forms.ChoiceField(label=_("Consent"), choices=Consent.choices)
+
+
+class LiveSessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    details = forms.CharField(
+        label=_("Details"),
+        help_text=_("Where and how. Kept encrypted."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+    def clean_title(self):
+        text = clean_text(self.cleaned_data["title"])
+        if not text:
+            raise ValidationError(_("Give the session a title."))
+        return text
+
+    def clean_details(self):
+        return clean_text(self.cleaned_data["details"], multiline=True)
+
+
+class ParticipantForm(forms.Form):
+    case = forms.ChoiceField(label=_("Person (only those who consented to a live-stream)"))
+
+    def __init__(self, *args, cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = {str(c.pk): c for c in cases}
+        self.fields["case"].choices = [(k, c.person.pseudonym) for k, c in self.cases.items()]
+
+    def clean_case(self):
+        return self.cases[self.cleaned_data["case"]]

@@ -1,6 +1,7 @@
 """After-care (needs and the services that meet them) and testimony with consent."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -119,3 +120,55 @@ class Statement(ChoiceLabelsMixin, models.Model):
 
     def reason_labels(self) -> list[str]:
         return [ReasonForLeaving(r).label for r in self.reasons if r in ReasonForLeaving.values]
+
+
+class LiveSessionQuerySet(models.QuerySet):
+    def upcoming(self) -> "LiveSessionQuerySet":
+        return self.filter(starts_at__gte=timezone.now() - timedelta(hours=6))
+
+
+class LiveSession(models.Model):
+    """A scheduled live-stream in which people who consented to "live-stream" speak."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    # Where and how (links, studio address): sealed.
+    details = EncryptedTextField(_("details"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = LiveSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def consenting(self) -> "ParticipantQuerySet":
+        """Participants whose live-stream consent still stands (withdrawn testimony excluded via
+        Statement.objects.shown())."""
+        live = Statement.objects.shown().filter(consent=Consent.LIVE).values("case_id")
+        return self.filter(case__in=live)
+
+
+class LiveParticipant(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "case"], name="live_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} in {self.session_id}"

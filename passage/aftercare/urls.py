@@ -12,4 +12,6 @@ urlpatterns = [
     path("statements/<uuid:statement_id>/", views.statement, name="statement"),
     path("statements/<uuid:statement_id>/consent/", views.statement_consent, name="consent"),
     path("statements/<uuid:statement_id>/withdraw/", views.statement_withdraw, name="withdraw"),
+    path("live/", views.live_sessions, name="live_sessions"),
+    path("live/<uuid:session_id>/", views.live_session, name="live_session"),
 ]

@@ -1,12 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passage.aftercare import actions
-from passage.aftercare.forms import ConsentForm, NeedForm, StatementForm
-from passage.aftercare.models import OPEN_STATUSES, Need, Statement
+from passage.aftercare.forms import (
+    ConsentForm,
+    LiveSessionForm,
+    NeedForm,
+    ParticipantForm,
+    StatementForm,
+)
+from passage.aftercare.models import OPEN_STATUSES, Consent, LiveSession, Need, Statement
 from passage.core.access import (
     Action,
     aftercare_cases,
@@ -124,3 +130,53 @@ def statement_withdraw(request, statement_id):
     actions.withdraw_consent(request.user, item, request=request)
     messages.success(request, _("Consent withdrawn. The statement will not be shown again."))
     return redirect("aftercare:case", case_id=item.case_id)
+
+
+def _eligible_cases(user):
+    live = Statement.objects.shown().filter(consent=Consent.LIVE).values("case_id")
+    return aftercare_cases(user).filter(pk__in=live).select_related("person")
+
+
+def live_sessions(request):
+    if not can(request.user, Action.SCHEDULE_LIVE):
+        raise PermissionDenied
+    form = LiveSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = actions.schedule_live(request.user, **form.cleaned_data, request=request)
+        messages.success(request, _("Session scheduled."))
+        return redirect("aftercare:live_session", session_id=session.pk)
+    return render(
+        request,
+        "aftercare/live_sessions.html",
+        {"sessions": LiveSession.objects.upcoming(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def live_session(request, session_id):
+    if not can(request.user, Action.SCHEDULE_LIVE):
+        raise PermissionDenied
+    session = get_object_or_404(LiveSession, pk=session_id)
+    form = ParticipantForm(request.POST or None, cases=_eligible_cases(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_live_participant(
+                request.user, session, form.cleaned_data["case"], request=request
+            )
+        except actions.LiveError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Added to the session."))
+            return redirect("aftercare:live_session", session_id=session.pk)
+    # Each person shows only to those who may see their after-care, and only while consenting.
+    participants = session.participants.consenting().filter(case__in=aftercare_cases(request.user))
+    return render(
+        request,
+        "aftercare/live_session.html",
+        {
+            "session": session,
+            "participants": participants.select_related("case__person"),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

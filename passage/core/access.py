@@ -47,6 +47,9 @@ class Action:
     # the case (by name or cell), and nobody else; testimony is as sensitive as identity.
     VIEW_AFTERCARE = "view_aftercare"
     EDIT_AFTERCARE = "edit_aftercare"
+    # Live-stream sessions: the schedule is shared by caseworkers and coordinators; each person
+    # in it shows only to those who may see that person's after-care.
+    SCHEDULE_LIVE = "schedule_live"
 
 
 def _active(user) -> bool:
@@ -93,7 +96,7 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.INTAKE, Role.COORDINATOR)
     if action == Action.EDIT_CHECKLISTS:
         return role == Role.COORDINATOR
-    if action == Action.VIEW_AFTERCARE and obj is None:  # the list of open needs
+    if action in (Action.VIEW_AFTERCARE, Action.SCHEDULE_LIVE) and obj is None:
         return role in (Role.CASEWORKER, Role.COORDINATOR)
     if action == Action.VIEW_PUBLIC_INBOX:
         return role in (Role.INTAKE, Role.COORDINATOR)

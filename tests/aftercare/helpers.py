@@ -23,3 +23,17 @@ def make_statement(people, cell, **fields):
         **fields,
     }
     return Statement.objects.create(case=case, recorded_by=people["caseworker"], **values)
+
+
+def make_live_session(people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from passage.aftercare.actions import schedule_live
+
+    return schedule_live(
+        people["caseworker"],
+        title="Voices of defectors",
+        starts_at=timezone.now() + timedelta(days=3),
+    )

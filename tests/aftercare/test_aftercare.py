@@ -145,3 +145,53 @@ def test_the_case_page_links_to_aftercare_only_for_those_who_may_see_it(people, 
         .get(reverse("cases:detail", args=[case.pk]))
         .content.decode()
     )
+
+
+def test_only_people_who_consented_to_live_stream_can_join_and_withdrawal_removes_them(
+    people, cells
+):
+    from passage.aftercare.models import LiveParticipant
+    from tests.aftercare.helpers import make_live_session
+
+    session = make_live_session(people)
+    private = make_statement(people, cells["north"], consent="private")
+    live = make_statement(people, cells["north"], consent="live")
+    client = signed_in(people["caseworker"])
+    url = reverse("aftercare:live_session", args=[session.pk])
+    response = client.post(url, {"case": str(private.case_id)})
+    assert response.status_code == 400 and not LiveParticipant.objects.exists()
+    assert client.post(url, {"case": str(live.case_id)}).status_code == 302
+    assert live.case.person.pseudonym in client.get(url).content.decode()
+    # Another cell's caseworker sees the session but not this person.
+    other = make_user("cw-south", "caseworker", cells=[cells["south"]])
+    assert live.case.person.pseudonym not in signed_in(other).get(url).content.decode()
+    actions.withdraw_consent(people["caseworker"], live)
+    assert live.case.person.pseudonym not in client.get(url).content.decode()
+    assert not LiveParticipant.objects.consenting().exists()
+
+
+@pytest.mark.parametrize(
+    "data", [{"title": "", "starts_at": "2027-01-01T10:00"}, {"title": "A", "starts_at": "soon"}]
+)
+def test_a_bad_session_gets_a_clear_error_and_saves_nothing(people, data):
+    from passage.aftercare.models import LiveSession
+
+    response = signed_in(people["caseworker"]).post(reverse("aftercare:live_sessions"), data)
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.content.decode()
+    assert not LiveSession.objects.exists()
+
+
+def test_a_scheduled_session_keeps_its_details_encrypted(people):
+    from passage.aftercare.models import LiveSession
+
+    signed_in(people["coordinator"]).post(
+        reverse("aftercare:live_sessions"),
+        {
+            "title": "Evening stream",
+            "starts_at": "2027-01-01T19:00",
+            "details": "Studio B, Mae Sot",
+        },
+    )
+    assert "Studio" not in repr(LiveSession.objects.values_list("details").get())
+    assert AuditRecord.objects.filter(action="live.schedule").exists()

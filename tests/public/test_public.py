@@ -5,6 +5,7 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from passage.cases.models import Case
 from passage.core import sealed_box
@@ -129,8 +130,13 @@ def test_bad_input_gets_a_clear_error_and_saves_nothing(org, field, value):
 
 
 def test_burmese_page():
-    response = Client().get(reverse("public:start") + "?lang=my")
-    assert 'lang="my"' in response.content.decode()
+    page = Client().get(reverse("public:start") + "?lang=my").content.decode()
+    assert 'lang="my"' in page
+    for english in ("Ask for help safely", "I already have a code name", "Send securely"):
+        with translation.override("my"):
+            burmese = translation.gettext(english)
+        assert burmese != english and burmese in page
+    assert "Ask for help safely" in Client().get(reverse("public:start")).content.decode()
 
 
 def receipt_of(response):
