@@ -29,6 +29,7 @@ import struct
 import sys
 import uuid
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -288,6 +289,34 @@ def _line(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
+@contextmanager
+def _snapshot(using: str):
+    """One consistent view of every table for the whole backup, without stopping writers.
+
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction. SQLite: a deferred read transaction
+    (BEGIN DEFERRED, not the IMMEDIATE our settings use for writes), which in WAL mode reads one
+    snapshot while writers go on. Inside a caller's transaction, that transaction is the view."""
+    connection = connections[using]
+    connection.ensure_connection()
+    if not connection.get_autocommit():
+        yield
+        return
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
+        return
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def create(output: Path, *, using: str = "default", progress=None) -> Summary:
     """Write a backup of every row (and attachment) to `output`. Needs Passage unsealed."""
     master_id, master = state.current_master()
@@ -309,10 +338,7 @@ def create(output: Path, *, using: str = "default", progress=None) -> Summary:
     tmp = output.with_name(f".{output.name}.partial")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "wb") as out, transaction.atomic(using=using):
-            if connection.vendor == "postgresql":  # one snapshot for every table
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with os.fdopen(fd, "wb") as out, _snapshot(using):
             writer = _Writer(out, header, master, salt)
             order = backed_up_models()
             counts = {m: m._base_manager.using(using).count() for m in order}

@@ -49,6 +49,20 @@ def installation(people, cells):
 
     load_demo_data(actor=people["coordinator"], cases=15, seed=7)
     make_case(people["coordinator"], cell=cells["north"], names=["ကျော်ထူး", "Kyaw Htoo"])
+    # A binary column: a public-form submission sealed to the organisation's key.
+    from django.utils import timezone
+
+    from passage.core import sealed_box
+    from passage.public.models import Source, Submission
+
+    source = Source.objects.create(
+        lookup_id="x" * 64, verifier="argon2-test", created_on=timezone.now().date()
+    )
+    Submission.objects.create(
+        source=source,
+        sealed=sealed_box.seal_for_organisation(b"\x00\xff a binary body"),
+        received_on=timezone.now().date(),
+    )
     return people
 
 
@@ -106,6 +120,11 @@ def test_round_trip_gives_back_every_row_exactly(installation, tmp_path, setting
     datakeys.clear_cache()
     assert Person.objects.get(pk=person.pk).names == names
     assert {r.pk: r.notes for r in Request.objects.all()} == notes
+    from passage.core import sealed_box
+    from passage.public.models import Submission
+
+    opened = sealed_box.open_for_organisation(bytes(Submission.objects.get().sealed))
+    assert opened == b"\x00\xff a binary body"
     # New rows get fresh primary keys (sequences reset on PostgreSQL).
     audit.record(None, "test.after_restore")
     assert audit.verify().ok
