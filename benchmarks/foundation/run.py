@@ -212,7 +212,11 @@ def bench_one(backend: str, args) -> dict:
             f"--threads={args.threads}",
         ]
         print("$", shlex.join(server_cmd), flush=True)
-        server = subprocess.Popen(server_cmd, env=env, cwd=ROOT)  # noqa: S603
+        server_env = env
+        if args.server_path:
+            # The server runs another checkout's code (e.g. the commit before a fix) on this data.
+            server_env = {**env, "PYTHONPATH": args.server_path}
+        server = subprocess.Popen(server_cmd, env=server_env, cwd=ROOT)  # noqa: S603
         try:
             wait_until_up(f"http://127.0.0.1:{port}/static/passage/css/passage.css", server)
             unseal_server(
@@ -363,7 +367,12 @@ def main() -> None:
         "--reuse", action="store_true", help="load a database kept by --keep (for trying fixes)"
     )
     parser.add_argument("--no-write", action="store_true", help="don't write the results file")
+    parser.add_argument("--db", default="", help="PostgreSQL database (and var/bench/<db>/)")
+    parser.add_argument("--server-path", default="", help="PYTHONPATH for the server only")
     args = parser.parse_args()
+    if args.db:
+        global PG_DB, BENCH_DIR
+        PG_DB, BENCH_DIR = args.db, BENCH_DIR / args.db
     command = shlex.join([".venv/bin/python", "benchmarks/foundation/run.py", *sys.argv[1:]])
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     facts = machine()

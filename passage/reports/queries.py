@@ -67,7 +67,9 @@ def requests_by_week_and_channel(f: Filters) -> list[dict]:
         Request.objects.filter(f.period("received_at") & f.person("person__"))
         .annotate(week=TruncWeek("received_at"))
         .values("week", "channel")
-        .annotate(n=Count("id"))
+        # COUNT(*), not COUNT(id): PostgreSQL answers it from the (received_at, channel,
+        # person_id) index alone, without reading the requests' rows.
+        .annotate(n=Count("*"))
         .order_by("week", "channel")
     )
 
@@ -85,6 +87,11 @@ def _where(f: Filters) -> tuple[list[str], list]:
             conditions.append(sql)
             params.append(value)
     return conditions, params
+
+
+def _person_join(f: Filters) -> str:
+    """The join to people, only when a branch or region filter needs it (every case has one)."""
+    return "JOIN cases_person p ON p.id = c.person_id" if f.branch or f.region else ""
 
 
 def _step_sql(column: str) -> str:
@@ -109,7 +116,7 @@ def funnel(f: Filters) -> dict[str, int]:
             SELECT CASE WHEN COALESCE(h.passed, 0) > {now_at} THEN h.passed ELSE {now_at} END
                    AS furthest
             FROM cases_case c
-            JOIN cases_person p ON p.id = c.person_id
+            {_person_join(f)}
             LEFT JOIN (
                 SELECT case_id, MAX({_step_sql("to_stage")}) AS passed
                 FROM cases_timelineentry WHERE kind = 'stage' GROUP BY case_id
@@ -129,20 +136,31 @@ def median_days_in_stage(f: Filters) -> dict[str, tuple[float, int]]:
     opening) and ends at the next; medians are taken in the database."""
     conditions, params = _where(f)
     filters = ["te.kind = 'stage'", *conditions]
-    if connection.vendor == "postgresql":
-        days = "EXTRACT(EPOCH FROM (at - prev_at)) / 86400.0"
-    else:
-        days = "julianday(at) - julianday(prev_at)"
-    sql = f"""
+    stays = f"""
         WITH stays AS (
             SELECT te.from_stage AS stage, te.at AS at,
                    COALESCE(LAG(te.at) OVER (PARTITION BY te.case_id ORDER BY te.at),
                             c.opened_at) AS prev_at
             FROM cases_timelineentry te
             JOIN cases_case c ON c.id = te.case_id
-            JOIN cases_person p ON p.id = c.person_id
+            {_person_join(f)}
             WHERE {" AND ".join(filters)}
-        ), ranked AS (
+        )"""  # noqa: S608 - the only interpolations are fixed strings; values are parameters
+    if connection.vendor == "postgresql":
+        # The same median (the mean of the two middle stays when there are an even number),
+        # sorted once per stage by the aggregate instead of by two window functions.
+        days = "EXTRACT(EPOCH FROM (at - prev_at)) / 86400.0"
+        sql = f"""{stays}
+            SELECT stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}), COUNT(*)
+            FROM stays
+            WHERE at >= prev_at  -- a back-dated entry is a data error, not a negative stay
+            GROUP BY stage
+        """  # noqa: S608 - fixed strings only, as above
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {stage: (float(days), int(n)) for stage, days, n in cursor.fetchall()}
+    days = "julianday(at) - julianday(prev_at)"
+    sql = f"""{stays}, ranked AS (
             SELECT stage, {days} AS days,
                    ROW_NUMBER() OVER (PARTITION BY stage ORDER BY {days}) AS rn,
                    COUNT(*) OVER (PARTITION BY stage) AS n
