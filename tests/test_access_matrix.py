@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.aftercare.helpers import make_live_session, make_need, make_statement
+from tests.aftercare.helpers import make_attachment, make_live_session, make_need, make_statement
 from tests.conftest import make_case, purge_request, signed_in
 from tests.planning.helpers import cleared_case, make_alert, make_check_in, make_plan, make_step
 from tests.public.helpers import public_case, public_submission
@@ -340,6 +340,9 @@ MATRIX = {
     "aftercare:statement": ("get", "statement", None, aftercare(200)),
     "aftercare:consent": ("post", "statement", {"consent": "private"}, aftercare(302)),
     "aftercare:withdraw": ("post", "statement", None, aftercare(302)),
+    # No file sent: those who may attach are told it is missing.
+    "aftercare:attach": ("post", "statement", None, aftercare(400)),
+    "aftercare:attachment": ("get", "attachment", None, aftercare(200)),
     "aftercare:live_sessions": (
         "get",
         None,
@@ -457,6 +460,7 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         "alert": lambda: {"alert_id": make_alert(people, cell).pk},
         "need": lambda: {"need_id": make_need(people, cell).pk},
         "statement": lambda: {"statement_id": make_statement(people, cell).pk},
+        "attachment": lambda: {"attachment_id": make_attachment(people, cell).pk},
         "live_session": lambda: {"session_id": make_live_session(people).pk},
         "submission": lambda: {"submission_id": public_submission().pk},
         "public_case": lambda: {"case_id": public_case(people, cell).pk},

@@ -131,3 +131,39 @@ def add_live_participant(actor, session, case, *, request=None):
         if created:
             audit.record(actor, "live.add", session, request=request, detail={"case": str(case.pk)})
     return participant
+
+
+def attach(actor, statement: Statement, *, content_type: str, data: bytes, request=None):
+    """Store checked bytes (attachments.check) encrypted with the statement."""
+    import base64
+
+    from passage.aftercare.models import Attachment
+
+    _check(actor, Action.EDIT_AFTERCARE, statement.case)
+    with transaction.atomic():
+        item = Attachment.objects.create(
+            statement=statement,
+            case_id=statement.case_id,
+            content_type=content_type,
+            size=len(data),
+            data=base64.b64encode(data).decode("ascii"),
+            added_by=actor,
+        )
+        audit.record(
+            actor,
+            "testimony.attach",
+            item,
+            request=request,
+            detail={"statement": str(statement.pk), "type": content_type},
+        )
+    return item
+
+
+def read_attachment(actor, item, *, request=None) -> bytes:
+    import base64
+
+    _check(actor, Action.VIEW_AFTERCARE, item.statement.case)
+    if item.statement.withdrawn_at is not None:
+        raise PermissionDenied
+    audit.record(actor, "testimony.attachment_read", item, request=request)
+    return base64.b64decode(item.data)

@@ -102,3 +102,20 @@ class ParticipantForm(forms.Form):
 
     def clean_case(self):
         return self.cases[self.cleaned_data["case"]]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Audio or image"),
+        help_text=_(
+            "MP3, OGG, WAV, M4A, JPEG, PNG or WebP; at most 10 MB. Photo locations are removed."
+        ),
+    )
+
+    def clean_file(self):
+        from passage.aftercare import attachments
+
+        upload = self.cleaned_data["file"]
+        data = upload.read(attachments.MAX_BYTES + 1)
+        self.content_type, self.clean_bytes = attachments.check(data)
+        return upload

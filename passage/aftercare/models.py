@@ -172,3 +172,31 @@ class LiveParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} in {self.session_id}"
+
+
+class Attachment(models.Model):
+    """Audio or an image that belongs to a statement, stored encrypted under the case's key."""
+
+    data_key_owner = "case"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    # The bytes, base64-encoded, then encrypted like every other sealed field.
+    data = EncryptedTextField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+    @property
+    def is_audio(self) -> bool:
+        return self.content_type.startswith("audio/")

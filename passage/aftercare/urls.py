@@ -14,4 +14,6 @@ urlpatterns = [
     path("statements/<uuid:statement_id>/withdraw/", views.statement_withdraw, name="withdraw"),
     path("live/", views.live_sessions, name="live_sessions"),
     path("live/<uuid:session_id>/", views.live_session, name="live_session"),
+    path("statements/<uuid:statement_id>/attach/", views.add_attachment, name="attach"),
+    path("attachments/<uuid:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from passage.aftercare import actions
+from passage.aftercare import actions, attachments
 from passage.aftercare.forms import (
+    AttachmentForm,
     ConsentForm,
     LiveSessionForm,
     NeedForm,
@@ -94,7 +97,7 @@ def add_statement(request, case_id):
     return redirect("aftercare:case", case_id=case.pk)
 
 
-def statement(request, statement_id):
+def statement(request, statement_id, attachment_form=None):
     item = get_aftercare_item_or_404(request.user, Statement.objects.shown(), statement_id)
     content = actions.read_statement(request.user, item, request=request)
     return render(
@@ -104,7 +107,10 @@ def statement(request, statement_id):
             "item": item,
             "content": content,
             "consent_form": ConsentForm(initial={"consent": item.consent}),
+            "attachment_form": attachment_form or AttachmentForm(),
+            "attachments": item.attachments.all(),
         },
+        status=400 if attachment_form is not None else 200,
     )
 
 
@@ -180,3 +186,39 @@ def live_session(request, session_id):
         },
         status=400 if form.errors else 200,
     )
+
+
+# Exempt, then protected inside: the upload handlers must be set before anything reads the
+# body, and the CSRF middleware would read it first (Django's documented pattern).
+@csrf_exempt
+@require_POST
+def add_attachment(request, statement_id):
+    request.upload_handlers = [attachments.MemoryOnlyUpload(request)]
+    return _add_attachment(request, statement_id)
+
+
+@csrf_protect
+def _add_attachment(request, statement_id):
+    item = get_aftercare_item_or_404(
+        request.user, Statement.objects.shown(), statement_id, Action.EDIT_AFTERCARE
+    )
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return statement(request, statement_id, attachment_form=form)
+    actions.attach(
+        request.user, item, content_type=form.content_type, data=form.clean_bytes, request=request
+    )
+    messages.success(request, _("Attached."))
+    return redirect("aftercare:statement", statement_id=item.pk)
+
+
+def attachment(request, attachment_id):
+    from passage.aftercare.models import Attachment
+
+    shown = Attachment.objects.filter(statement__in=Statement.objects.shown())
+    item = get_aftercare_item_or_404(request.user, shown.select_related("statement"), attachment_id)
+    data = actions.read_attachment(request.user, item, request=request)
+    response = HttpResponse(data, content_type=item.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{item.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -37,3 +37,33 @@ def make_live_session(people):
         title="Voices of defectors",
         starts_at=timezone.now() + timedelta(days=3),
     )
+
+
+def png_bytes(**info) -> bytes:
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    meta = PngImagePlugin.PngInfo()
+    for key, value in info.items():
+        meta.add_text(key, value)
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(out, format="PNG", pnginfo=meta)
+    return out.getvalue()
+
+
+def make_attachment(people, cell):
+    import base64
+
+    from passage.aftercare.models import Attachment
+
+    statement = make_statement(people, cell)
+    data = png_bytes()
+    return Attachment.objects.create(
+        statement=statement,
+        case=statement.case,
+        content_type="image/png",
+        size=len(data),
+        data=base64.b64encode(data).decode("ascii"),
+        added_by=people["caseworker"],
+    )

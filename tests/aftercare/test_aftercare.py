@@ -195,3 +195,59 @@ def test_a_scheduled_session_keeps_its_details_encrypted(people):
     )
     assert "Studio" not in repr(LiveSession.objects.values_list("details").get())
     assert AuditRecord.objects.filter(action="live.schedule").exists()
+
+
+def upload(client, statement, name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("aftercare:attach", args=[statement.pk]),
+        {"file": SimpleUploadedFile(name, data, content_type="image/jpeg")},
+    )
+
+
+def test_an_image_is_stored_encrypted_without_its_metadata(people, cells):
+    from passage.aftercare.models import Attachment
+    from tests.aftercare.helpers import png_bytes
+
+    statement = make_statement(people, cells["north"])
+    client = signed_in(people["caseworker"])
+    response = upload(client, statement, "photo.jpg", png_bytes(GPS="16.8N 96.1E"))
+    assert response.status_code == 302
+    item = Attachment.objects.get()
+    assert item.content_type == "image/png"
+    assert "16.8N" not in repr(Attachment.objects.values_list("data").get())
+    served = client.get(reverse("aftercare:attachment", args=[item.pk]))
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert served.content.startswith(b"\x89PNG") and b"16.8N" not in served.content
+    assert AuditRecord.objects.filter(action="testimony.attachment_read").exists()
+    actions.withdraw_consent(people["caseworker"], statement)
+    assert client.get(reverse("aftercare:attachment", args=[item.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("notes.jpg", b"just some text pretending"),
+        ("empty.png", b""),
+        ("huge.mp3", b"ID3" + b"\0" * (10 * 1024 * 1024 + 10)),
+        ("broken.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10),
+    ],
+)
+def test_a_bad_attachment_gets_a_clear_error_and_saves_nothing(people, cells, name, data):
+    from passage.aftercare.models import Attachment
+
+    statement = make_statement(people, cells["north"])
+    response = upload(signed_in(people["caseworker"]), statement, name, data)
+    assert response.status_code == 400
+    assert 'class="errorlist"' in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_audio_is_recognised_by_its_bytes():
+    from passage.aftercare.attachments import sniff
+
+    assert sniff(b"OggS\0\0") == "audio/ogg"
+    assert sniff(b"ID3\x04") == "audio/mpeg"
+    assert sniff(b"RIFF\0\0\0\0WAVEfmt ") == "audio/wav"
+    assert sniff(b"<html>") is None
