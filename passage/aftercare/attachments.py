@@ -59,14 +59,16 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
+def too_large_message() -> str:
+    return _("The file is too large: at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
+
+
 def check(data: bytes) -> tuple[str, bytes]:
     """(content type, bytes to store) or ValidationError with a message for the user."""
     if not data:
         raise ValidationError(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large: at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
+        raise ValidationError(too_large_message())
     content_type = sniff(data)
     if content_type is None:
         raise ValidationError(
@@ -86,5 +88,6 @@ class MemoryOnlyUpload(MemoryFileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         if self.too_large or start + len(raw_data) > MAX_BYTES:
+            self.request.upload_too_large = True
             raise StopUpload(connection_reset=False)
         return super().receive_data_chunk(raw_data, start)

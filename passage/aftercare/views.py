@@ -203,6 +203,11 @@ def _add_attachment(request, statement_id):
         request.user, Statement.objects.shown(), statement_id, Action.EDIT_AFTERCARE
     )
     form = AttachmentForm(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", attachments.too_large_message())
+        return statement(request, statement_id, attachment_form=form)
     if not form.is_valid():
         return statement(request, statement_id, attachment_form=form)
     actions.attach(

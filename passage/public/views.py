@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -128,7 +129,7 @@ def send_more(request):
     source_id = tokens.source_from_access(request.POST.get("access", ""))
     source = Source.objects.filter(pk=source_id).first() if source_id else None
     if source is None:
-        return redirect(f"/public/check/?lang={request.LANGUAGE_CODE}")
+        return redirect(f"{reverse('public:check')}?lang={request.LANGUAGE_CODE}")
     form = MessageForm(request.POST)
     if form.is_valid():
         try:

@@ -241,6 +241,8 @@ def test_a_bad_attachment_gets_a_clear_error_and_saves_nothing(people, cells, na
     response = upload(signed_in(people["caseworker"]), statement, name, data)
     assert response.status_code == 400
     assert 'class="errorlist"' in response.content.decode()
+    if name == "huge.mp3":
+        assert "too large" in response.content.decode()
     assert not Attachment.objects.exists()
 
 
