@@ -18,5 +18,8 @@ def organisation(request):
             "lists": can(user, Action.VIEW_LISTS),
             "import_cases": can(user, Action.IMPORT_CASES),
             "checklists": can(user, Action.EDIT_CHECKLISTS),
+            "public_inbox": can(user, Action.VIEW_PUBLIC_INBOX),
+            "aftercare": can(user, Action.VIEW_AFTERCARE),
+            "live": can(user, Action.SCHEDULE_LIVE),
         },
     }

@@ -21,7 +21,7 @@ QUEUE_QUERIES = {"coordinator": 11, "vetter": 10}
 # timeline. The vetter is assigned through the North cell, so the page also reads the requests'
 # notes, appends an audit record (savepoint, lock the chain head, insert, move the head,
 # release) and shows the screening panel (its hits); the outsider coordinator sees the summary.
-CASE_QUERIES = {"vetter": 17, "outsider_coordinator": 11}
+CASE_QUERIES = {"vetter": 17, "outsider_coordinator": 12}
 
 
 def queries_for(client, url: str) -> int:
