@@ -47,7 +47,7 @@ def test_rotation_keeps_everything_readable_and_retires_the_old_master(own_keyri
     old_hashes = set(AuditRecord.objects.values_list("hash", flat=True))
     raw_watch = WatchlistEntry.objects.values_list("pk", "notes").first()
 
-    call_command("rotate_keys")
+    call_command("rotate-keys")
 
     new_id, _new = state.current_master()
     assert new_id != old_id
@@ -99,7 +99,7 @@ def test_rotation_refuses_a_broken_audit_chain_and_changes_nothing(own_keyring, 
     ring = keyring.load()
     wrapped = list(DataKey.objects.values_list("wrapped", flat=True))
     with pytest.raises(CommandError, match="audit chain is broken"):
-        call_command("rotate_keys")
+        call_command("rotate-keys")
     assert keyring.load() == ring
     assert list(DataKey.objects.values_list("wrapped", flat=True)) == wrapped
 
@@ -136,7 +136,7 @@ def test_a_process_unsealed_before_the_rotation_keeps_reading_and_auditing(
     w = state.wrapping_key()
     old_id, old_master = state.current_master()
     seen_before = state._seen
-    call_command("rotate_keys")
+    call_command("rotate-keys")
     # Back to the other process's view: old keys only, state file last seen before the rotation.
     state.install(w, {old_id: old_master}, old_id)
     state._seen = seen_before
