@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from passage.accounts.roles import Role
 from passage.cases.demo import MAX_CASES, DemoError, load_demo_data
+from passage.core.sealing import keyring
+from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
 
 
 def case_count(value: str) -> int:
@@ -29,8 +31,17 @@ class Command(BaseCommand):
             default=300,
             help=f"How many synthetic cases to create (1 to {MAX_CASES}; default 300).",
         )
+        add_unseal_arguments(parser)
 
     def handle(self, *args, cases: int, **options):
+        if not keyring.exists():
+            raise CommandError(
+                "Passage has no keyring yet, so nothing can be encrypted. Set it up first: "
+                "`make run`, open http://127.0.0.1:8000/ and tick “Load demonstration data” on "
+                "the set-up page; or create the keyring with `passage keyring init` and run "
+                "`passage demo` again."
+            )
+        unsealed_here(options)
         self.stdout.write(f"Loading SYNTHETIC demonstration data: {cases} made-up cases…")
         try:
             result = load_demo_data(cases=cases, stdout=self.stdout)

@@ -5,24 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from passage.core import audit
-from passage.core.management.commands.keyring import _secret
-from passage.core.sealing import actions, backup, keyring, state
-
-
-def unsealed_here(options) -> None:
-    """Commands run in their own process: unseal it with the passphrase or shares if needed."""
-    if state.is_unsealed():
-        return
-    try:
-        if options.get("shares_file"):
-            lines = Path(options["shares_file"]).read_text().splitlines()
-            actions.unseal(shares=[s for s in lines if s.strip()])
-        else:
-            actions.unseal(passphrase=_secret(options, "passphrase", "Passphrase: "))
-    except actions.TooSoon as exc:
-        raise CommandError(f"Too many wrong tries: wait {exc.wait} s.") from None
-    except keyring.KeyringError:
-        raise CommandError("The passphrase (or shares) is wrong.") from None
+from passage.core.sealing import backup
+from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
 
 
 class Command(BaseCommand):
@@ -33,8 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", help="default: passage-backup-<UTC time>.pbk")
-        parser.add_argument("--passphrase-file", help="unseal with the passphrase in this file")
-        parser.add_argument("--shares-file", help="unseal with the shares in this file, one a line")
+        add_unseal_arguments(parser)
 
     def handle(self, *args, output=None, **options):
         unsealed_here(options)

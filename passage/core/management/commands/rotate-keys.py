@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from passage.core import audit
-from passage.core.management.commands.backup import unsealed_here
 from passage.core.sealing import rotation
+from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
 
 
 class Command(BaseCommand):
@@ -13,8 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--passphrase-file", help="unseal with the passphrase in this file")
-        parser.add_argument("--shares-file", help="unseal with the shares in this file, one a line")
+        add_unseal_arguments(parser)
 
     def handle(self, *args, **options):
         unsealed_here(options)
