@@ -77,18 +77,23 @@ def _done(request, plan, message):
     return redirect("planning:plan", plan_id=plan.pk)
 
 
+def _submit(request, plan, form, action, *, key: str, message: str):
+    """The plan page's forms: run the action on valid input, else show the page with the errors."""
+    if form.is_valid():
+        try:
+            action(request.user, plan, **form.cleaned_data, request=request)
+        except actions.PlanningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, plan, message)
+    return _page(request, plan, status=400, bound={key: form})
+
+
 @require_POST
 def add_step(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id, Action.EDIT_PLAN)
     form = StepForm(request.POST, plan=plan)
-    if form.is_valid():
-        try:
-            actions.add_step(request.user, plan, **form.cleaned_data, request=request)
-        except actions.PlanningError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, plan, _("Step added."))
-    return _page(request, plan, status=400, bound={"step": form})
+    return _submit(request, plan, form, actions.add_step, key="step", message=_("Step added."))
 
 
 def edit_step(request, step_id):
@@ -130,14 +135,9 @@ def edit_step(request, step_id):
 def decide_go(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id, Action.DECIDE_GO)
     form = GoForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.decide_go(request.user, plan, **form.cleaned_data, request=request)
-        except actions.PlanningError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, plan, _("Decision recorded."))
-    return _page(request, plan, status=400, bound={"go": form})
+    return _submit(
+        request, plan, form, actions.decide_go, key="go", message=_("Decision recorded.")
+    )
 
 
 @require_POST
@@ -154,14 +154,14 @@ def start_transit(request, plan_id):
 def schedule_check_in(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id, Action.EDIT_PLAN)
     form = CheckInForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.schedule_check_in(request.user, plan, **form.cleaned_data, request=request)
-        except actions.PlanningError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, plan, _("Check-in scheduled."))
-    return _page(request, plan, status=400, bound={"check_in": form})
+    return _submit(
+        request,
+        plan,
+        form,
+        actions.schedule_check_in,
+        key="check_in",
+        message=_("Check-in scheduled."),
+    )
 
 
 @require_POST
