@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from .features import joined_score, syllable_score
+from .features import joined_credit, joined_score, run_keys, syllable_score
 from .parse import Syllable
 
 MAX_JOIN = 3  # a run-together word covers at most this many syllables
+# A million names are written with a few thousand syllables, so the same syllable pairs recur
+# across candidates and queries: their credits are kept (cleared when this many are held).
+CREDIT_CACHE_MAX = 500_000
+# Keys are Syllable.sid numbers, never reused, so a kept credit cannot go stale.
+_pair_credit: dict[tuple[int, int], float] = {}
+_run_keys: dict[tuple[int, ...], tuple[str, str]] = {}
 
 
 def align(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> tuple[float, list[str]]:
@@ -40,3 +46,63 @@ def align(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> tuple[float, list
                     best[i + di][j + dj] = cand
     credit, reasons = best[n][m]
     return credit, list(reasons)
+
+
+def align_credit(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> float:
+    """The credit of align(a, b) without its reasons: the same steps and sums, so the same float.
+
+    Used to rank many candidates; reasons are built only for the few returned.
+    """
+    n, m = len(a), len(b)
+    width = m + 1
+    best = [-1.0] * ((n + 1) * width)
+    best[0] = 0.0
+    pair_get = _pair_credit.get
+    ia, ib = tuple(s.sid for s in a), tuple(s.sid for s in b)
+    # Run-together steps compare the keys of one syllable with those of k syllables joined:
+    # runs_a[k][i] are the keys of a[i : i + k], each kept by sids (pairs of sides are too many).
+    runs_a = [[_keys(a, ia, i, k) for i in range(n - k + 1)] for k in range(MAX_JOIN + 1)]
+    runs_b = [[_keys(b, ib, j, k) for j in range(m - k + 1)] for k in range(MAX_JOIN + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            cell = i * width + j
+            here = best[cell]
+            if here < 0:
+                continue
+            if i < n and j < m:
+                credit = pair_get((ia[i], ib[j]))
+                if credit is None:
+                    credit = _remember(_pair_credit, (ia[i], ib[j]), syllable_score(a[i], b[j])[0])
+                if here + credit > best[cell + width + 1]:
+                    best[cell + width + 1] = here + credit
+            # A syllable without counterpart adds no credit (here + 0.0 == here).
+            if i < n and here > best[cell + width]:
+                best[cell + width] = here
+            if j < m and here > best[cell + 1]:
+                best[cell + 1] = here
+            for k in range(2, MAX_JOIN + 1):
+                if i < n and j + k <= m:
+                    credit = joined_credit(runs_a[1][i], runs_b[k][j])
+                    if credit is not None and here + credit * k > best[cell + width + k]:
+                        best[cell + width + k] = here + credit * k
+                if j < m and i + k <= n:
+                    credit = joined_credit(runs_b[1][j], runs_a[k][i])
+                    if credit is not None and here + credit * k > best[cell + k * width + 1]:
+                        best[cell + k * width + 1] = here + credit * k
+    return best[-1]
+
+
+def _keys(syllables: tuple[Syllable, ...], sids: tuple[int, ...], i: int, k: int):
+    """run_keys of syllables[i : i + k], kept by their sids."""
+    key = sids[i : i + k]
+    found = _run_keys.get(key)
+    if found is None:
+        found = _remember(_run_keys, key, run_keys(syllables[i : i + k]))
+    return found
+
+
+def _remember(cache: dict, key, value):
+    if len(cache) >= CREDIT_CACHE_MAX:
+        cache.clear()
+    cache[key] = value
+    return value

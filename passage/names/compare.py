@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .align import align
+from .align import align, align_credit
 from .features import NAME_FEATURES
 from .parse import InvalidName, ParsedName, parse
 from .table import SyllableTable, load
@@ -27,6 +27,16 @@ def score_parsed(a: ParsedName, b: ParsedName, table: SyllableTable) -> tuple[fl
     if a.inverted or b.inverted:
         reasons.append("family-name-first order (with a comma) read as the name order")
     return min(max(score, 0.0), 1.0), reasons
+
+
+def score_only(a: ParsedName, b: ParsedName) -> float:
+    """The score of score_parsed, without building its reasons (to rank many candidates)."""
+    score = align_credit(a.syllables, b.syllables) / max(len(a.syllables), len(b.syllables))
+    for feature in NAME_FEATURES:
+        hit = feature(a, b)
+        if hit:
+            score += hit[0]
+    return min(max(score, 0.0), 1.0)
 
 
 def compare(a: str, b: str, threshold: float = DEFAULT_THRESHOLD, table=None) -> dict:

@@ -71,13 +71,27 @@ def syllable_score(a: Syllable, b: Syllable) -> tuple[float, str]:
 
 def joined_score(one: Syllable, many: list[Syllable]) -> tuple[float, str] | None:
     """One written word against several syllables run together (Thuya ≈ Thu Ya)."""
-    joined = "".join(s.key.key if s.script == "my" else s.text for s in many)
-    word = one.key.key if one.script == "my" else one.text
+    credit = joined_credit(run_keys((one,)), run_keys(many))
+    if credit is None:
+        return None
     shown = " ".join(s.text for s in many)
-    if latin.spelling_key(word) == latin.spelling_key(joined):
+    if credit == SAME:
         return SAME, f"{one.text} ≈ {shown}: same syllables run together"
-    if latin.loose_key(word) == latin.loose_key(joined):
-        return LOOSE, f"{one.text} ≈ {shown}: close spelling, run together"
+    return LOOSE, f"{one.text} ≈ {shown}: close spelling, run together"
+
+
+def run_keys(syllables) -> tuple[str, str]:
+    """Spelling and loose keys of syllables written as one word (Burmese ones by their key)."""
+    text = "".join(s.key.key if s.script == "my" else s.text for s in syllables)
+    return latin.spelling_key(text), latin.loose_key(text)
+
+
+def joined_credit(word: tuple[str, str], run: tuple[str, str]) -> float | None:
+    """Credit per syllable when a word's run_keys meet those of syllables run together."""
+    if word[0] == run[0]:
+        return SAME
+    if word[1] == run[1]:
+        return LOOSE
     return None
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
+import multiprocessing as mp
+import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
-from .compare import DEFAULT_THRESHOLD, score_parsed
+from .compare import DEFAULT_THRESHOLD, score_only, score_parsed
 from .parse import ParsedName, parse
 from .table import SyllableTable, load
 
@@ -15,6 +18,10 @@ from .table import SyllableTable, load
 HASH_CACHE_MAX = 1_000_000
 # With a candidate budget, at most this many posting entries are counted per query.
 READ_CAP = 50_000
+# search_many: below this many names per process, forking costs more than it saves; names are
+# sent to workers in chunks of at most CHUNK, so a slow chunk does not hold up the others.
+MIN_PER_PROCESS = 200
+CHUNK = 500
 
 
 def blocking_keys(name: ParsedName) -> set[str]:
@@ -144,13 +151,63 @@ class NameIndex:
         `budget` caps how many candidates are scored (see candidates); None scores them all.
         """
         query = parse(name, self._table)
-        hits = []
+        scored = []
         for record_id in self.candidates(query, budget):
-            other = self._names.get(record_id)
-            if other is None:
-                other = parse(self._resolve(record_id), self._table)  # type: ignore[misc]
-            score, reasons = score_parsed(query, other, self._table)
+            score = score_only(query, self._parsed(record_id))
             if score >= threshold:
-                hits.append((record_id, round(score, 4), reasons))
-        hits.sort(key=lambda h: (-h[1], str(h[0])))
-        return hits[:limit]
+                scored.append((round(score, 4), record_id))
+        scored.sort(key=lambda h: (-h[0], str(h[1])))
+        # Reasons only for what is returned: building them is most of the cost of a full score.
+        return [
+            (record_id, score, score_parsed(query, self._parsed(record_id), self._table)[1])
+            for score, record_id in scored[:limit]
+        ]
+
+    def search_many(
+        self,
+        names: Sequence[str],
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+        budget: int | None = None,
+        processes: int | None = None,
+    ) -> list[list[tuple[Hashable, float, list[str]]]]:
+        """search() for each name, in order, spread over `processes` (default: every core).
+
+        Workers are forked, so they share the built index copy-on-write instead of copying it;
+        where fork is unavailable, or for a small batch, the names are searched here in turn.
+        A name that cannot be read raises InvalidName, as search() does.
+        """
+        names = list(names)
+        if processes is None:
+            processes = min(len(os.sched_getaffinity(0)), len(names) // MIN_PER_PROCESS)
+        if processes <= 1 or "fork" not in mp.get_all_start_methods():
+            return [self.search(n, threshold, limit, budget) for n in names]
+        size = max(1, min(CHUNK, -(-len(names) // processes)))
+        chunks = [names[i : i + size] for i in range(0, len(names), size)]
+        global _forked
+        _forked = (self, threshold, limit, budget)
+        # Objects that exist now are left out of the workers' garbage collection, which would
+        # otherwise touch (and so copy) every page of the index.
+        gc.freeze()
+        try:
+            with mp.get_context("fork").Pool(processes) as pool:
+                results = pool.map(_search_chunk, chunks, chunksize=1)
+        finally:
+            gc.unfreeze()
+            _forked = None
+        return [hits for chunk in results for hits in chunk]
+
+    def _parsed(self, record_id: Hashable) -> ParsedName:
+        other = self._names.get(record_id)
+        if other is None:
+            other = parse(self._resolve(record_id), self._table)  # type: ignore[misc]
+        return other
+
+
+# The index and search arguments a forked worker of search_many inherits.
+_forked: tuple | None = None
+
+
+def _search_chunk(names: list[str]) -> list[list[tuple[Hashable, float, list[str]]]]:
+    index, threshold, limit, budget = _forked  # type: ignore[misc]
+    return [index.search(n, threshold, limit, budget) for n in names]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -24,6 +25,12 @@ class Syllable:
     text: str
     script: str  # "my", "latin" or "other"
     key: SyllableKey
+    # A number no other Syllable object ever gets, so scores can be cached by small int keys
+    # (hashing the fields each time cost more than the scoring it saved). Not compared.
+    sid: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "sid", next(_syllable_ids))
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class ParsedName:
         return [s.key.key for s in self.syllables]
 
 
+_syllable_ids = itertools.count()
 _WORD = re.compile(r"[\u1000-\u109f]+|[^\W\d_\u1000-\u109f]+")
 _RANK_SPLIT = re.compile(r"[\s.\-]+")
 
