@@ -260,6 +260,12 @@ TIME_ZONE = env_str("PASSAGE_TIME_ZONE", "Asia/Yangon")
 STATIC_URL = "/static/"
 # The project's own CSS and fonts: passage/ is not an app, so the app finder would miss them.
 STATICFILES_DIRS = [BASE_DIR / "passage" / "static"]
+# The public form takes at most this many messages a day, from everyone together: a flood stops
+# here, counted by day only, with nobody tracked (passage/public/tokens.py).
+PUBLIC_DAILY_LIMIT = env_int("PASSAGE_PUBLIC_DAILY_LIMIT", 300)
+if PUBLIC_DAILY_LIMIT < 1:
+    raise ImproperlyConfigured("PASSAGE_PUBLIC_DAILY_LIMIT must be at least 1")
+
 # Static files (CSS, the Burmese font) are served straight from the package by WhiteNoise's
 # finders; set PASSAGE_STATIC_ROOT only to run `collectstatic` for a front proxy.
 STATIC_ROOT = env_str("PASSAGE_STATIC_ROOT") or None

@@ -1,9 +1,11 @@
 """Receipts for the anonymous channel: a code name to find the source, a passphrase to prove it.
 
-Both are words drawn with `secrets` from data/words.txt (2,048 words, so 11 bits a word). The
-passphrase has 7 words: 77 bits, beyond any online guessing and, behind Argon2id, costly to
-guess offline from a seized database. The code name (3 words, 33 bits) only finds the record and
+Both are words drawn with `secrets` from the EFF large wordlist (data/eff_large_wordlist.txt,
+7,776 words, so 12.9 bits a word; data/EFF-WORDLIST-NOTICE.md says where it comes from). The
+passphrase has 6 words: 77 bits, beyond any online guessing and, behind Argon2id, costly to
+guess offline from a seized database. The code name (3 words, 38 bits) only finds the record and
 is stored as a keyed hash (HMAC under a key derived from SECRET_KEY, so it works while sealed).
+Neither hash depends on the list, so receipts drawn from an earlier list still open.
 """
 
 import math
@@ -16,15 +18,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.utils.crypto import salted_hmac
 
-WORDS_FILE = Path(__file__).parent / "data" / "words.txt"
+WORDS_FILE = Path(__file__).parent / "data" / "eff_large_wordlist.txt"
 CODE_NAME_WORDS = 3
-PASSPHRASE_WORDS = 7
+PASSPHRASE_WORDS = 6
 _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, 64 MiB, 3 passes
 
 
 @cache
 def words() -> tuple[str, ...]:
-    listed = tuple(w.strip() for w in WORDS_FILE.read_text().splitlines() if w.strip())
+    """The words of the list, without the dice numbers in front of each."""
+    listed = tuple(line.split()[-1] for line in WORDS_FILE.read_text().splitlines() if line.strip())
     if len(set(listed)) != len(listed):
         raise ValueError("the word list repeats a word")
     return listed
@@ -62,7 +65,9 @@ def normalise_code_name(text: str) -> str:
 
 
 def normalise_passphrase(text: str) -> str:
-    return " ".join(text.lower().split())
+    # Four words of the list have a hyphen (t-shirt, yo-yo): "t shirt" must open it too. No
+    # earlier list had one, so earlier receipts normalise as they did.
+    return " ".join(text.lower().replace("-", " ").split())
 
 
 def lookup_id(code_name: str) -> str:

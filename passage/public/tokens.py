@@ -1,10 +1,13 @@
-"""Flood protection without tracking anyone: a signed, one-time form token with a minimum fill time.
+"""Flood protection without tracking anyone: a signed, one-time form token with a minimum fill time,
+and a daily limit on messages from everyone together.
 
 The form page carries a token signed with SECRET_KEY (Django signing) holding a random nonce and
 the time it was issued. A submission is taken only if its token is genuine, at least
 MIN_FILL_SECONDS and at most MAX_AGE_SECONDS old, and not used before. A script must fetch a page
 and wait for each message; nothing about the sender is kept. The token also stands in for the
-CSRF cookie, so the public pages set no cookie at all.
+CSRF cookie, so the public pages set no cookie at all. Past settings.PUBLIC_DAILY_LIMIT messages
+in a day (counted from the day each was received, which is kept anyway) the form takes nothing
+more until the next day.
 """
 
 import hashlib
@@ -12,12 +15,13 @@ import secrets
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passage.public.models import SpentFormToken
+from passage.public.models import SpentFormToken, Submission
 
 SALT = "passage.public.form-token"
 MIN_FILL_SECONDS = 5
@@ -31,6 +35,20 @@ class TokenError(Exception):
 def issue(issued_at: float | None = None) -> str:
     now = int(time.time() if issued_at is None else issued_at)
     return signing.dumps({"n": secrets.token_urlsafe(16), "t": now}, salt=SALT, compress=False)
+
+
+def check_daily_limit() -> None:
+    """Raise TokenError once today's messages reach the limit. Concurrent posts may each pass
+    the count: the limit stops a flood, it is not exact to the message."""
+    today = timezone.localdate()
+    if Submission.objects.filter(received_on=today).count() >= settings.PUBLIC_DAILY_LIMIT:
+        raise TokenError(
+            _(
+                "We are sorry: we have received as many messages today as we can take. "
+                "Nothing you wrote was saved. Please keep a copy of your message and send it "
+                "again tomorrow."
+            )
+        )
 
 
 def spend(token: str, now: float | None = None) -> None:

@@ -1,11 +1,16 @@
 """The anonymous channel: receipts, flood tokens, nothing about the sender kept, replies."""
 
+import hashlib
+import itertools
 import time
+from datetime import timedelta
 
 import pytest
-from django.test import Client
+from argon2 import PasswordHasher
+from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 from passage.cases.models import Case
 from passage.core import sealed_box
@@ -230,9 +235,50 @@ def test_a_later_message_is_hidden_from_those_who_cannot_see_the_case(people):
     assert public_submissions_for(people["coordinator"], Submission.objects.filter(status="new"))
 
 
-def test_the_word_list_has_2048_distinct_words():
-    assert len(receipts.words()) == 2048
-    assert receipts.passphrase_bits() == 77
+EFF_LARGE_SHA256 = "addd35536511597a02fa0a9ff1e5284677b8883b83e986e43f15a3db996b903e"
+
+
+def test_the_word_list_is_the_eff_large_list_intact():
+    lines = receipts.WORDS_FILE.read_text().splitlines()
+    rolls = [line.split("\t")[0] for line in lines]
+    assert rolls == ["".join(dice) for dice in itertools.product("123456", repeat=5)]
+    words = receipts.words()
+    assert len(set(words)) == len(words) == 7776
+    assert (words[0], words[-1]) == ("abacus", "zoom")
+    assert hashlib.sha256(receipts.WORDS_FILE.read_bytes()).hexdigest() == EFF_LARGE_SHA256
+
+
+def test_the_passphrase_has_at_least_77_bits_and_the_receipt_page_says_so(org):
+    assert receipts.PASSPHRASE_WORDS >= 6
+    assert receipts.passphrase_bits() == 77  # 6 x log2(7776) = 77.5
+    assert "about 77 bits" in submit().content.decode()
+
+
+def test_a_receipt_drawn_from_the_earlier_word_list_still_opens(org):
+    """The stored hashes depend only on the words typed, not on the list they came from."""
+    code_name = "keyword-iterator-adjacent"  # words of the earlier list that the EFF list lacks
+    passphrase = "about above absent accept across adapter aliases"
+    assert not {*code_name.split("-"), *passphrase.split()} & set(receipts.words())
+    source = Source.objects.create(
+        # As the earlier code stored them, computed here without receipts.py.
+        lookup_id=salted_hmac(
+            "passage.public.code-name", code_name, algorithm="sha256"
+        ).hexdigest(),
+        verifier=PasswordHasher().hash(passphrase),
+        created_on=timezone.localdate(),
+    )
+    response = Client().post(
+        reverse("public:check"),
+        {"code_name": code_name, "passphrase": passphrase.upper(), "token": old_token()},
+    )
+    assert response.status_code == 200
+    assert tokens.source_from_access(response.context["access"]) == str(source.pk)
+
+
+def test_a_hyphenated_word_opens_typed_with_a_space(org):
+    verifier = receipts.make_verifier("t-shirt yo-yo abacus zoom drop-down felt-tip")
+    assert receipts.check_passphrase(verifier, "T shirt yo yo abacus zoom drop down felt tip")
+    assert not receipts.check_passphrase(verifier, "t-shirt yo-yo abacus zoom drop-down")
 
 
 def test_the_form_takes_submissions_while_sealed_and_they_open_after_unsealing(org):
@@ -254,3 +300,47 @@ def test_the_form_takes_submissions_while_sealed_and_they_open_after_unsealing(o
     assert response.status_code == 200
     state.install(*keyring.open_with_passphrase(TEST_PASSPHRASE))
     assert b"Kyaw Htoo" in sealed_box.open_for_organisation(bytes(Submission.objects.get().sealed))
+
+
+@override_settings(PUBLIC_DAILY_LIMIT=2)
+@pytest.mark.parametrize("lang", ["en", "my"])
+def test_past_the_daily_limit_the_form_says_so_kindly_and_saves_nothing(org, lang):
+    assert submit(lang=lang).status_code == 200
+    code_name, passphrase = receipt_of(submit(lang=lang))
+    response = submit(lang=lang)
+    assert response.status_code == 400
+    english = (
+        "We are sorry: we have received as many messages today as we can take. "
+        "Nothing you wrote was saved. Please keep a copy of your message and send it "
+        "again tomorrow."
+    )
+    with translation.override(lang):
+        sorry = translation.gettext(english)
+    assert (sorry == english) == (lang == "en")
+    assert sorry in response.content.decode()
+    # What they wrote is still on the page to copy; nothing was stored, no token spent.
+    assert FORM["message"] in response.content.decode()
+    assert (Source.objects.count(), Submission.objects.count()) == (2, 2)
+    assert SpentFormToken.objects.count() == 2
+
+    # A requester with a receipt cannot add to the day's messages either, but still reads.
+    page = Client().post(
+        reverse("public:check"),
+        {"code_name": code_name, "passphrase": passphrase, "token": old_token(), "lang": lang},
+    )
+    assert page.status_code == 200
+    more = Client().post(
+        reverse("public:send_more"),
+        {"message": "More.", "token": old_token(), "access": page.context["access"], "lang": lang},
+    )
+    assert more.status_code == 400 and sorry in more.content.decode()
+    assert Submission.objects.count() == 2
+
+
+@override_settings(PUBLIC_DAILY_LIMIT=1)
+def test_the_daily_limit_counts_only_today(org):
+    assert submit().status_code == 200
+    assert submit().status_code == 400
+    Submission.objects.update(received_on=timezone.localdate() - timedelta(days=1))
+    assert submit().status_code == 200
+    assert Submission.objects.filter(received_on=timezone.localdate()).count() == 1
