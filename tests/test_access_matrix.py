@@ -162,6 +162,12 @@ MATRIX = {
         None,
         {"any": expect(403, coordinator=200, analyst=200, anonymous=302)},
     ),
+    "reports:summary_png": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, analyst=200, anonymous=302)},
+    ),
     "screening:lists": (
         "get",
         None,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from passage.cases.lifecycle import Stage
 from passage.cases.vocab import Branch, Channel, RankGroup, Region
+from passage.core.models import Organisation
 from passage.reports import queries
 from passage.reports.suppression import (
     HIDDEN,
@@ -269,3 +270,24 @@ def summary_table(f: queries.Filters) -> Table:
         columns=[str(label) for label in Branch.labels],
         protected=protect(counts, threshold=threshold()),
     )
+
+
+def summary_words(table: Table, as_of: datetime) -> dict[str, str]:
+    """The summary's sentences, shared by the PDF and the PNG: title, date, total, note."""
+    org = Organisation.current()
+    footer = table.footer()
+    t = table.protected.threshold
+    note = _(
+        "To protect people, a figure from 1 to %(below)s is shown as “<%(t)s”; “x” is a "
+        "figure hidden so that a small one cannot be worked out from the totals; “–” is a "
+        "total withheld for the same reason. Totals count every case."
+    )
+    return {
+        "title": (f"{org.name}: " if org else "") + _("Defections so far"),
+        "author": org.name if org else "Passage",
+        "as_of": _("Figures as of %(when)s.")
+        % {"when": date_format(timezone.localtime(as_of), "DATE_FORMAT")},
+        "headline": _("Soldiers and police who have left and reached safety with our help: %(n)s")
+        % {"n": footer[-1] if footer else ""},
+        "note": note % {"below": t - 1, "t": t},
+    }

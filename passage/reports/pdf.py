@@ -1,21 +1,17 @@
 """The publishable summary as a PDF, drawn with reportlab (pure Python, no browser).
 
-Always in English: reportlab lays glyphs out one by one and cannot shape Burmese (vowel signs
-and stacked consonants come out in the wrong places), so a Burmese PDF would misprint names of
-places and ranks. The Burmese page prints correctly from the browser (print stylesheet).
-Latin text is set in Helvetica (one of the PDF standard fonts every reader has: Noto Sans
-Myanmar has no Latin letters); any Burmese run, such as an organisation's name, is set in
-Passage's own Noto Sans Myanmar, embedded, with the unshaped-layout caveat above.
+reportlab lays glyphs out one by one and cannot shape Burmese (vowel signs and stacked
+consonants come out in the wrong places), so the English PDF is set as text and the Burmese one
+is the shaped PNG (png.py) placed on the page. In the English one Latin text is set in Helvetica
+(one of the PDF standard fonts every reader has: Noto Sans Myanmar has no Latin letters); any
+Burmese run, such as an organisation's name, is set in Passage's own Noto Sans Myanmar,
+embedded, unshaped.
 """
 
-import re
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -23,21 +19,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from passage.core.models import Organisation
-from passage.reports import figures
+from passage.reports import figures, png
+from passage.reports.png import FONT_FILE, MYANMAR_RUN
 from passage.reports.queries import Filters
 
 STRIPE = colors.HexColor("#f1f4f6")
+MARGIN = 18 * mm
 FONT = "NotoSansMyanmar"
-FONT_FILE = (
-    Path(settings.BASE_DIR) / "passage" / "static" / "passage" / "fonts" / f"{FONT}-Regular.ttf"
-)
-
-
 LATIN = "Helvetica"
-MYANMAR_RUN = re.compile("([\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]+)")
 
 
 def _register() -> None:
@@ -51,16 +42,21 @@ def _mixed(text: str) -> str:
 
 
 def render_summary(*, as_of, language: str = "en") -> bytes:
-    """The summary table, its date and the suppression note, on one A4 page."""
+    """The summary table, its date and the suppression note, on one A4 page.
+
+    In Burmese the page is the PNG (drawn with shaping, see png.py) placed on the page as an
+    image: reportlab would misprint the text, and an image of correct text beats that."""
+    if language == "my":
+        with translation.override(language):
+            words = figures.summary_words(figures.summary_table(Filters()), as_of)
+        return _page([_image(png.render_summary(as_of=as_of, language=language))], words)
     with translation.override(language):
         table = figures.summary_table(Filters())
-        threshold = table.protected.threshold
+        words = figures.summary_words(table, as_of)
         _register()
         font = LATIN
         title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22)
         body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14)
-        org = Organisation.current()
-        when = date_format(timezone.localtime(as_of), "DATE_FORMAT")
         header = [table.row_header, *table.columns, _("Total")]
         rows = [[label, *cells, total] for label, cells, total in table.body()]
         footer = table.footer()
@@ -73,49 +69,44 @@ def render_summary(*, as_of, language: str = "en") -> bytes:
                     ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                     ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
-                    (
-                        "ROWBACKGROUNDS",
-                        (0, 1),
-                        (-1, -2),
-                        [colors.white, colors.HexColor("#f1f4f6")],
-                    ),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, STRIPE]),
                 ]
             )
         )
-        total = footer[-1] if footer else ""
-        note = _(
-            "To protect people, a figure from 1 to %(below)s is shown as “<%(t)s”; “x” is a "
-            "figure hidden so that a small one cannot be worked out from the totals; “–” is a "
-            "total withheld for the same reason. Totals count every case."
-        )
         story = [
-            Paragraph((f"{org.name}: " if org else "") + _("Defections so far"), title),
-            Paragraph(_("Figures as of %(when)s.") % {"when": when}, body),
+            Paragraph(_mixed(words["title"]), title),
+            Paragraph(_mixed(words["as_of"]), body),
             Spacer(1, 4 * mm),
-            Paragraph(
-                _mixed(
-                    _("Soldiers and police who have left and reached safety with our help: %(n)s")
-                    % {"n": total}
-                ),
-                body,
-            ),
+            Paragraph(_mixed(words["headline"]), body),
             Spacer(1, 4 * mm),
             Paragraph(_mixed(table.title), body),
             Spacer(1, 2 * mm),
             grid,
             Spacer(1, 4 * mm),
-            Paragraph(_mixed(note % {"below": threshold - 1, "t": threshold}), body),
+            Paragraph(_mixed(words["note"]), body),
         ]
-        out = BytesIO()
-        doc = SimpleDocTemplate(
-            out,
-            pagesize=A4,
-            title=_("Defections so far"),
-            author=org.name if org else "Passage",
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-            topMargin=18 * mm,
-            bottomMargin=18 * mm,
-        )
-        doc.build(story)
-        return out.getvalue()
+        return _page(story, words)
+
+
+def _image(png: bytes) -> Image:
+    """The PNG scaled to the page's text width."""
+    picture = Image(BytesIO(png))
+    scale = (A4[0] - 2 * MARGIN) / picture.imageWidth
+    picture.drawWidth, picture.drawHeight = A4[0] - 2 * MARGIN, picture.imageHeight * scale
+    return picture
+
+
+def _page(story: list, words: dict) -> bytes:
+    out = BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        title=words["title"],
+        author=words["author"],
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+    )
+    doc.build(story)
+    return out.getvalue()

@@ -1,8 +1,8 @@
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from passage.reports import actions, figures, pdf
+from passage.reports import actions, figures, pdf, png
 from passage.reports.forms import FiguresFilterForm
 from passage.reports.queries import Filters
 
@@ -43,10 +43,20 @@ def summary(request):
     return render(request, "reports/summary.html", context)
 
 
-def summary_pdf(request):
-    actions.export_summary(request.user, "pdf", request=request)
+def _export(request, fmt: str, render, content_type: str) -> HttpResponse:
+    """The summary as a file in the page's language, dated, audited like the page."""
+    actions.export_summary(request.user, fmt, request=request)
     as_of = timezone.now()
-    response = HttpResponse(pdf.render_summary(as_of=as_of), content_type="application/pdf")
+    body = render(as_of=as_of, language=translation.get_language() or "en")
+    response = HttpResponse(body, content_type=content_type)
     day = timezone.localdate(as_of).isoformat()
-    response["Content-Disposition"] = f'attachment; filename="passage-figures-{day}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="passage-figures-{day}.{fmt}"'
     return response
+
+
+def summary_pdf(request):
+    return _export(request, "pdf", pdf.render_summary, "application/pdf")
+
+
+def summary_png(request):
+    return _export(request, "png", png.render_summary, "image/png")
