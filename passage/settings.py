@@ -132,6 +132,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Exports of more rows than this are written by the task worker, encrypted, and downloaded from
+# their job page until the link expires, this many minutes after the file is ready
+# (passage/exports/jobs.py). Smaller exports stream straight back.
+EXPORT_BACKGROUND_ROWS = env_int("PASSAGE_EXPORT_BACKGROUND_ROWS", 2000)
+EXPORT_LINK_MINUTES = env_int("PASSAGE_EXPORT_LINK_MINUTES", 60)
+if EXPORT_LINK_MINUTES < 1:
+    raise ImproperlyConfigured("PASSAGE_EXPORT_LINK_MINUTES must be at least 1")
+
 # Published figures show counts below this as "<N" (passage/reports/suppression.py).
 PASSAGE_SUPPRESSION_THRESHOLD = env_int("PASSAGE_SUPPRESSION_THRESHOLD", 5)
 if PASSAGE_SUPPRESSION_THRESHOLD < 2:

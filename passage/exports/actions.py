@@ -1,10 +1,13 @@
 """Exporting the triage queue a user can see: the rows, the columns, and the audit record."""
 
+import base64
 import csv
 import io
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -13,21 +16,23 @@ from passage.cases.actions import read_identity
 from passage.cases.queue import triage_queue
 from passage.core import audit
 from passage.core.access import Action, can
+from passage.exports import jobs, vault
 from passage.exports.cells import safe_cell
 from passage.exports.columns import COLUMNS
+from passage.exports.models import ExportJob
+from passage.exports.tasks import run_export
 
 BOM = "\ufeff"  # so Excel reads the CSV as UTF-8 and Burmese stays Burmese
-# Above this many rows an export would be a background task; there is no task runner yet, so
-# larger exports are streamed as they are written (CSV) or written straight to a temporary
-# file (XLSX) instead of being held in memory.
-LARGE_EXPORT_ROWS = 2000
+PROGRESS_STEP = 250
 
 
 class Export:
-    """One export, checked and audited when made; rows are produced as they are read."""
+    """One export, checked when made (audit_export or start_export_job records it); rows are
+    produced as they are read, each identity read audited."""
 
     def __init__(self, user, filters: dict, columns: list[str], *, reason: str = "", request=None):
-        if user.role not in CASE_ROLES:
+        # Checked again when a background job runs: the rights of the user as they are then.
+        if not user.is_active or user.role not in CASE_ROLES:
             raise PermissionDenied
         self.columns = [COLUMNS[key] for key in columns]
         self.wants_identity = any(c.identity for c in self.columns)
@@ -41,19 +46,15 @@ class Export:
             # The sealed fields are read for each row; load them with it, not one query each.
             self.cases = self.cases.defer(None).prefetch_related("requests")
         self.count = self.cases.count()
-        audit.record(
-            user,
-            "export.queue",
-            None,
-            request=request,
-            detail={
-                "rows": self.count,
-                "columns": columns,
-                "filters": {k: str(v) for k, v in filters.items() if v},
-                "identity": self.wants_identity,
-                "reason": reason.strip()[:300],
-            },
-        )
+        self.rows_done = 0
+        self.on_progress = None  # called with rows_done every PROGRESS_STEP rows (background)
+        self.detail = {
+            "rows": self.count,
+            "columns": columns,
+            "filters": {k: str(v) for k, v in filters.items() if v},
+            "identity": self.wants_identity,
+            "reason": reason.strip()[:300],
+        }
 
     def header(self) -> list[str]:
         return [str(c.label) for c in self.columns]
@@ -65,6 +66,9 @@ class Export:
             if self.wants_identity and can(self.user, Action.EXPORT_IDENTITY, case):
                 identity = read_identity(self.user, case, request=self.request)
             yield [safe_cell(c.get(case, identity)) for c in self.columns]
+            self.rows_done += 1
+            if self.on_progress and self.rows_done % PROGRESS_STEP == 0:
+                self.on_progress(self.rows_done)
 
 
 class _Line:
@@ -101,3 +105,50 @@ def xlsx_bytes(export: Export) -> bytes:
     out = io.BytesIO()
     xlsx_file(export, out)
     return out.getvalue()
+
+
+# --- large exports: a background job, an encrypted file, a link that expires --------------------
+
+
+def audit_export(user, export: Export, *, request=None) -> None:
+    """The record of an export made at once, in the request."""
+    audit.record(user, "export.queue", None, request=request, detail=export.detail)
+
+
+def is_large(export: Export) -> bool:
+    return export.count > settings.EXPORT_BACKGROUND_ROWS
+
+
+def start_export_job(
+    user, export: Export, filters: dict, file_format: str, *, reason: str = "", request=None
+) -> ExportJob:
+    """Queue the export for the task worker; it is audited as requested now, completed later."""
+    stored = {k: (v.pk if hasattr(v, "pk") else v) for k, v in filters.items() if v}
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            owner=user,
+            file_format=file_format,
+            columns=[c.key for c in export.columns],
+            filters=stored,
+            reason=reason.strip()[:300],
+            rows_total=export.count,
+        )
+        audit.record(user, "export.request", job, request=request, detail=export.detail)
+        run_export.enqueue(str(job.pk))
+    return job
+
+
+def download_export(user, job: ExportJob, *, request=None) -> Iterator[bytes]:
+    """The decrypted file of a finished job, for its owner until it expires; audited."""
+    if job.owner_id != user.pk:
+        raise PermissionDenied
+    if jobs.expire_if_due(job) or job.status != ExportJob.Status.DONE:
+        raise jobs.ExportGone
+    key = base64.b64decode(job.file_key)
+    try:
+        vault.check(job.pk, key)
+    except vault.VaultError:
+        jobs.expire(job)  # altered or lost on disk: refuse it whole, never part of it
+        raise jobs.ExportGone from None
+    audit.record(user, "export.download", job, request=request, detail={"rows": job.rows_done})
+    return vault.read(job.pk, key)

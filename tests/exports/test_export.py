@@ -2,7 +2,7 @@ import csv
 import io
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from openpyxl import load_workbook
 
 from passage.cases.models import Case, Person
@@ -114,7 +114,8 @@ def _many_cases(n, cell):
     Case.objects.bulk_create([Case(person=p, cell=cell) for p in people])
 
 
-def test_a_large_export_streams_with_a_fixed_number_of_queries(people, cells):
+@override_settings(EXPORT_BACKGROUND_ROWS=5000)
+def test_an_immediate_export_streams_with_a_fixed_number_of_queries(people, cells):
     _many_cases(2500, cells["north"])
     client = signed_in(people["coordinator"])
     with CaptureQueriesContext(connection) as queries:
