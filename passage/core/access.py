@@ -18,6 +18,8 @@ class Action:
     TRANSITION = "transition"
     ASSIGN = "assign"
     VIEW_AUDIT = "view_audit"
+    SEAL = "seal"  # seal now, and see the purges waiting for a second coordinator
+    PURGE_IDENTITY = "purge_identity"  # ask for, or approve someone else's, crypto-shredding
     MANAGE_USERS = "manage_users"
     VIEW_FIGURES = "view_figures"  # aggregate, suppressed figures: never a case or a name
     # Identity columns in a list export: coordinators only, and then only on rows of cases they
@@ -84,7 +86,7 @@ def can(user, action: str, obj=None) -> bool:
         return role == Role.ADMIN
     if action == Action.VIEW_FIGURES:
         return role in (Role.ANALYST, Role.COORDINATOR)
-    if action == Action.VIEW_AUDIT:
+    if action in (Action.VIEW_AUDIT, Action.SEAL):
         return role == Role.COORDINATOR
     if action in (Action.EXPORT_IDENTITY, Action.IMPORT_CASES) and obj is None:
         return role == Role.COORDINATOR
@@ -118,6 +120,9 @@ def can(user, action: str, obj=None) -> bool:
     if action == Action.REPLY_PUBLIC:
         return role == Role.COORDINATOR or (role == Role.INTAKE and assigned)
     if action == Action.ASSIGN:
+        return role == Role.COORDINATOR
+    # Any coordinator, assigned or not: the second one, who approves, is often outside the cell.
+    if action == Action.PURGE_IDENTITY:
         return role == Role.COORDINATOR
     if action == Action.EXPORT_IDENTITY:
         return role == Role.COORDINATOR and assigned

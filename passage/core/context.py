@@ -13,6 +13,7 @@ def organisation(request):
             "queue": bool(user and user.is_authenticated and user.role in CASE_ROLES),
             "log_request": can(user, Action.LOG_REQUEST),
             "audit": can(user, Action.VIEW_AUDIT),
+            "sealing": can(user, Action.SEAL),
             "users": can(user, Action.MANAGE_USERS),
             "figures": can(user, Action.VIEW_FIGURES),
             "lists": can(user, Action.VIEW_LISTS),

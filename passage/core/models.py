@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from passage.core.fields import EncryptedTextField
+
 
 class Organisation(models.Model):
     """The one organisation this installation serves (set at first run)."""
@@ -80,11 +82,15 @@ class DataKey(models.Model):
 class PurgeRequest(models.Model):
     """A coordinator asks to purge a case's identity; a different coordinator must approve."""
 
+    # The reason is sealed under the case's own key, so the purge shreds it with the rest.
+    data_key_owner = "case"
+
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    reason = EncryptedTextField(null=True, blank=True)  # null: rows from before it existed
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

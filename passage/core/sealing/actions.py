@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passage.accounts.roles import Role
 from passage.core import audit
+from passage.core.access import Action, can
 from passage.core.sealing import datakeys, keyring, state
 from passage.core.sealing.state import SealedError
 
@@ -60,7 +60,7 @@ def unseal(*, passphrase: str = "", shares: list[str] | None = None, request=Non
 
 def seal_now(actor, *, reason: str, request=None) -> None:
     """Drop the keys in every process and end every session, with an audit record first."""
-    if actor is not None and getattr(actor, "role", None) != Role.COORDINATOR:
+    if actor is not None and not can(actor, Action.SEAL):
         raise PermissionDenied
     if state.is_unsealed():
         audit.record(actor, "seal.seal", request=request, detail={"reason": reason})
@@ -107,26 +107,34 @@ class PurgeError(Exception):
     """A rule said no; the message is for the user."""
 
 
-def _coordinator(actor) -> None:
-    if not (actor and actor.is_authenticated and actor.role == Role.COORDINATOR):
-        raise PermissionDenied
-
-
-def request_purge(actor, case, *, request=None):
+def request_purge(actor, case, *, reason: str, request=None):
+    """Ask for the case's identity to be destroyed; nothing happens until another coordinator
+    approves. The reason is sealed under the case's key, so the purge shreds it too."""
     from passage.core.models import PurgeRequest
 
-    _coordinator(actor)
+    if not can(actor, Action.PURGE_IDENTITY, case):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise PurgeError(_("Say why this case's identity must be destroyed."))
+    if datakeys.is_destroyed(datakeys.owner_for(case)):
+        raise PurgeError(_("This case's identity was already purged."))
     with transaction.atomic():
-        purge, _created = PurgeRequest.objects.get_or_create(
+        purge, created = PurgeRequest.objects.get_or_create(
             case=case, done_at=None, defaults={"requested_by": actor}
         )
+        if not created:
+            raise PurgeError(_("A purge of this case is already waiting for approval."))
+        purge.reason = reason  # sealed with the row's id as associated data, so after the insert
+        purge.save(update_fields=["reason"])
         audit.record(actor, "case.purge_requested", case, request=request)
     return purge
 
 
 def approve_purge(actor, purge, *, request=None) -> None:
     """The second coordinator's approval purges at once."""
-    _coordinator(actor)
+    if not can(actor, Action.PURGE_IDENTITY, purge.case):
+        raise PermissionDenied
     if purge.done_at is not None:
         raise PurgeError(_("This purge was already done."))
     if purge.requested_by_id == actor.pk:
@@ -135,6 +143,18 @@ def approve_purge(actor, purge, *, request=None) -> None:
         purge.approved_by, purge.done_at = actor, timezone.now()
         purge.save(update_fields=["approved_by", "done_at"])
         purge_case(purge.case, actor=actor, reason="approved", request=request)
+
+
+def purged_at(case):
+    """When the case's key was destroyed, or None while its identity can still be read."""
+    from passage.core.models import DataKey
+
+    owner_type, owner_id = datakeys.owner_for(case)
+    return (
+        DataKey.objects.filter(owner_type=owner_type, owner_id=owner_id)
+        .values_list("destroyed_at", flat=True)
+        .first()
+    )
 
 
 def owners_to_purge(case) -> list:

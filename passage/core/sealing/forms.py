@@ -50,3 +50,12 @@ class UnsealForm(forms.Form):
         if not data.get("passphrase") and not data.get("shares", "").strip():
             raise ValidationError(_("Give the passphrase or the shares."))
         return data
+
+
+class PurgeRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why must this identity be destroyed?"), widget=forms.Textarea, max_length=1000
+    )
+    understood = forms.BooleanField(
+        label=_("I understand that this cannot be undone, not even from a backup made after it.")
+    )

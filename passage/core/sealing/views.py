@@ -4,11 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passage.accounts.roles import Role
-from passage.core.access import Action, get_case_or_404
+from passage.core.access import Action, can, get_case_or_404
 from passage.core.models import PurgeRequest
 from passage.core.sealing import actions, keyring, state
-from passage.core.sealing.forms import UnsealForm
+from passage.core.sealing.forms import PurgeRequestForm, UnsealForm
 
 
 def unseal(request):
@@ -34,41 +33,53 @@ def unseal(request):
     return render(request, "sealing/unseal.html", {"form": form}, status=status)
 
 
-def _coordinator_only(request):
-    if request.user.role != Role.COORDINATOR:
+def _may_seal(request):
+    if not can(request.user, Action.SEAL):
         raise PermissionDenied
 
 
 def control(request):
     """Coordinators: the seal-now button and purges waiting for a second approval."""
-    _coordinator_only(request)
-    pending = PurgeRequest.objects.filter(done_at=None).select_related("case__person")
+    _may_seal(request)
+    pending = PurgeRequest.objects.filter(done_at=None).select_related(
+        "case__person", "requested_by"
+    )
     return render(request, "sealing/control.html", {"pending": pending})
 
 
 @require_POST
 def seal_now(request):
-    _coordinator_only(request)
+    _may_seal(request)
     actions.seal_now(request.user, reason="button", request=request)
     return redirect("sealing:unseal")
 
 
 @require_POST
 def purge_request(request, case_id):
-    case = get_case_or_404(request.user, case_id, Action.ASSIGN)
-    actions.request_purge(request.user, case, request=request)
-    messages.success(request, _("Purge asked for. Another coordinator must approve it."))
-    return redirect("sealing:control")
+    case = get_case_or_404(request.user, case_id, Action.PURGE_IDENTITY)
+    form = PurgeRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason and confirm that you understand."))
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        actions.request_purge(
+            request.user, case, reason=form.cleaned_data["reason"], request=request
+        )
+    except actions.PurgeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Purge asked for. Another coordinator must approve it."))
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @require_POST
 def purge_approve(request, purge_id: int):
-    _coordinator_only(request)
     purge = get_object_or_404(PurgeRequest, pk=purge_id, done_at=None)
+    case = get_case_or_404(request.user, purge.case_id, Action.PURGE_IDENTITY)
     try:
         actions.approve_purge(request.user, purge, request=request)
     except actions.PurgeError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Purged: this case's identity can no longer be read."))
-    return redirect("sealing:control")
+    return redirect("cases:detail", case_id=case.pk)

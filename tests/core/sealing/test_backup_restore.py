@@ -213,7 +213,7 @@ def _closed_case_purged(people, cells):
 
     case = make_case(people["coordinator"], cell=cells["north"], names=["Purged Person"])
     Case.objects.filter(pk=case.pk).update(is_open=False, stage="closed")
-    purge = actions.request_purge(people["outsider_coordinator"], case)
+    purge = actions.request_purge(people["outsider_coordinator"], case, reason="test")
     return case, lambda: actions.approve_purge(people["coordinator"], purge)
 
 

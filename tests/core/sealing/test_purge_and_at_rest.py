@@ -31,7 +31,7 @@ def test_a_purge_needs_a_second_coordinator_and_shreds_everywhere(people, cells)
     case = make_case(people["coordinator"], cell=cells["north"], stage="closed")
     Case.objects.filter(pk=case.pk).update(is_open=False)
     raw_names = Person.objects.filter(pk=case.person_id).values_list("names", flat=True).get()
-    purge = actions.request_purge(people["coordinator"], case)
+    purge = actions.request_purge(people["coordinator"], case, reason="he asked us to")
     with pytest.raises(actions.PurgeError):
         actions.approve_purge(people["coordinator"], purge)
     actions.approve_purge(people["outsider_coordinator"], purge)
