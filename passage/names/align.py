@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .features import joined_credit, joined_score, run_keys, syllable_score
 from .parse import Syllable
+from .reasons import Reason
 
 MAX_JOIN = 3  # a run-together word covers at most this many syllables
 # A million names are written with a few thousand syllables, so the same syllable pairs recur
@@ -14,7 +15,7 @@ _pair_credit: dict[tuple[int, int], float] = {}
 _run_keys: dict[tuple[int, ...], tuple[str, str]] = {}
 
 
-def align(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> tuple[float, list[str]]:
+def align(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> tuple[float, list[Reason]]:
     """Return (credit, reasons) of the best in-order alignment; credit counts matched syllables."""
     n, m = len(a), len(b)
     best: list[list[tuple[float, tuple]]] = [[(-1.0, ())] * (m + 1) for _ in range(n + 1)]
@@ -28,9 +29,9 @@ def align(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> tuple[float, list
             if i < n and j < m:
                 steps.append((1, 1, syllable_score(a[i], b[j])))
             if i < n:
-                steps.append((1, 0, (0.0, f"{a[i].text}: no counterpart")))
+                steps.append((1, 0, (0.0, Reason("no_counterpart", {"a": a[i].text}))))
             if j < m:
-                steps.append((0, 1, (0.0, f"{b[j].text}: no counterpart")))
+                steps.append((0, 1, (0.0, Reason("no_counterpart", {"a": b[j].text}))))
             for k in range(2, MAX_JOIN + 1):
                 if i < n and j + k <= m:
                     hit = joined_score(a[i], list(b[j : j + k]))

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from .align import align, align_credit
 from .features import NAME_FEATURES
 from .parse import InvalidName, ParsedName, parse
+from .reasons import Reason
 from .table import SyllableTable, load
 
 # Chosen on dev_pairs.tsv and names held out of the table (benchmarks/names_bench.py).
@@ -15,7 +16,7 @@ DEFAULT_THRESHOLD = 0.8
 COMMON_BELOW = 3.0
 
 
-def score_parsed(a: ParsedName, b: ParsedName, table: SyllableTable) -> tuple[float, list[str]]:
+def score_parsed(a: ParsedName, b: ParsedName, table: SyllableTable) -> tuple[float, list[Reason]]:
     """Score two parsed names: mean syllable credit over the longer name, then the adjustments."""
     credit, reasons = align(a.syllables, b.syllables)
     score = credit / max(len(a.syllables), len(b.syllables))
@@ -25,7 +26,7 @@ def score_parsed(a: ParsedName, b: ParsedName, table: SyllableTable) -> tuple[fl
             score += hit[0]
             reasons.append(hit[1])
     if a.inverted or b.inverted:
-        reasons.append("family-name-first order (with a comma) read as the name order")
+        reasons.append(Reason("inverted"))
     return min(max(score, 0.0), 1.0), reasons
 
 
@@ -40,7 +41,10 @@ def score_only(a: ParsedName, b: ParsedName) -> float:
 
 
 def compare(a: str, b: str, threshold: float = DEFAULT_THRESHOLD, table=None) -> dict:
-    """Compare two names; return {"score", "same", "reasons"}. Raise InvalidName on bad input."""
+    """Compare two names; return {"score", "same", "reasons"} (reasons as English sentences).
+
+    Raise InvalidName on bad input.
+    """
     table = table or load()
     pa, pb = parse(a, table), parse(b, table)
     score, reasons = score_parsed(pa, pb, table)
@@ -49,16 +53,16 @@ def compare(a: str, b: str, threshold: float = DEFAULT_THRESHOLD, table=None) ->
         note = frequency_note(pa, table)
         if note:
             reasons.append(note)
-    return {"score": round(score, 4), "same": same, "reasons": reasons}
+    return {"score": round(score, 4), "same": same, "reasons": [r.text for r in reasons]}
 
 
-def frequency_note(name: ParsedName, table: SyllableTable) -> str:
-    """A reason line when a name is common enough that a match says little on its own."""
+def frequency_note(name: ParsedName, table: SyllableTable) -> Reason | None:
+    """A reason when a name is common enough that a match says little on its own."""
     rarity = table.commonness(name.keys)
     if rarity < COMMON_BELOW:
         shown = " ".join(s.text for s in name.syllables)
-        return f"{shown} is a common name (about 1 in {round(10**rarity):,} names): weak evidence"
-    return ""
+        return Reason("common_name", {"name": shown, "one_in": round(10**rarity)})
+    return None
 
 
 def compare_pairs(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import burmese, latin
 from .parse import ParsedName, Syllable
+from .reasons import Reason
 
 # Credit for one aligned syllable pair, by how it matched. A whole name scores the mean credit,
 # so one loose syllable in a two-syllable name still clears the default threshold, one wrong
@@ -19,32 +20,32 @@ def _show(s: Syllable) -> str:
     return s.key.burmese or s.text
 
 
-def same_syllable(a: Syllable, b: Syllable) -> tuple[float, str] | None:
+def same_syllable(a: Syllable, b: Syllable) -> tuple[float, Reason] | None:
     """Both map to one canonical syllable (Htoo ≈ Htu: same syllable ထူး)."""
     if a.key.key != b.key.key:
         return None
     if a.script == b.script == "my" and burmese.toneless(a.text) != burmese.toneless(b.text):
-        return SAME_SOUND, f"{a.text} ≈ {b.text}: spelled differently, said alike ({a.key.key})"
+        return SAME_SOUND, Reason("said_alike", {"a": a.text, "b": b.text, "key": a.key.key})
     if a.script == b.script == "my" and a.text != b.text:
-        return SAME_SOUND, f"{a.text} ≈ {b.text}: same syllable, other tone"
+        return SAME_SOUND, Reason("other_tone", {"a": a.text, "b": b.text})
     if a.text == b.text:
-        return SAME, f"{a.text} = {b.text}"
+        return SAME, Reason("same", {"a": a.text, "b": b.text})
     shown = _show(a) if a.script == "my" or not b.key.burmese else _show(b)
     if not a.key.burmese and not b.key.burmese:
         shown = a.key.key
-    return SAME, f"{a.text} ≈ {b.text}: same syllable {shown}"
+    return SAME, Reason("same_syllable", {"a": a.text, "b": b.text, "syllable": shown})
 
 
-def loose_syllable(a: Syllable, b: Syllable) -> tuple[float, str] | None:
+def loose_syllable(a: Syllable, b: Syllable) -> tuple[float, Reason] | None:
     """Same sound once aspiration, voicing and r/y are ignored (Tun ≈ Htun); unseen spellings."""
     if a.key.known and b.key.known:
         return None  # the table knows both, as different syllables (Hla လှ, La လ)
     if a.key.loose and a.key.loose == b.key.loose:
-        return LOOSE, f"{a.text} ≈ {b.text}: close spelling ({a.key.loose})"
+        return LOOSE, Reason("close_spelling", {"a": a.text, "b": b.text, "key": a.key.loose})
     return None
 
 
-def close_spelling(a: Syllable, b: Syllable) -> tuple[float, str] | None:
+def close_spelling(a: Syllable, b: Syllable) -> tuple[float, Reason] | None:
     """Spellings a letter apart in a long syllable (Kyawe ≈ Kyaw), when neither is in the table."""
     if a.key.known and b.key.known:
         return None  # the table knows both as different syllables
@@ -53,31 +54,31 @@ def close_spelling(a: Syllable, b: Syllable) -> tuple[float, str] | None:
         return None
     sim = 1 - _levenshtein(x, y) / max(len(x), len(y))
     if sim >= CLOSE_MIN_SIMILARITY:
-        return CLOSE, f"{a.text} ~ {b.text}: one letter apart"
+        return CLOSE, Reason("one_letter", {"a": a.text, "b": b.text})
     return None
 
 
 SYLLABLE_FEATURES = (same_syllable, loose_syllable, close_spelling)
 
 
-def syllable_score(a: Syllable, b: Syllable) -> tuple[float, str]:
+def syllable_score(a: Syllable, b: Syllable) -> tuple[float, Reason]:
     """The first feature that fires, or (0, reason) for different syllables."""
     for feature in SYLLABLE_FEATURES:
         hit = feature(a, b)
         if hit:
             return hit
-    return 0.0, f"{a.text} ≠ {b.text}"
+    return 0.0, Reason("different", {"a": a.text, "b": b.text})
 
 
-def joined_score(one: Syllable, many: list[Syllable]) -> tuple[float, str] | None:
+def joined_score(one: Syllable, many: list[Syllable]) -> tuple[float, Reason] | None:
     """One written word against several syllables run together (Thuya ≈ Thu Ya)."""
     credit = joined_credit(run_keys((one,)), run_keys(many))
     if credit is None:
         return None
-    shown = " ".join(s.text for s in many)
+    params = {"a": one.text, "b": " ".join(s.text for s in many)}
     if credit == SAME:
-        return SAME, f"{one.text} ≈ {shown}: same syllables run together"
-    return LOOSE, f"{one.text} ≈ {shown}: close spelling, run together"
+        return SAME, Reason("run_together", params)
+    return LOOSE, Reason("run_together_close", params)
 
 
 def run_keys(syllables) -> tuple[str, str]:
@@ -100,21 +101,23 @@ RANK_DIFFERS = -0.05  # small: people are promoted, and a rank may be given wron
 GENDER_DIFFERS = -0.25  # enough to part two otherwise identical names
 
 
-def rank_agreement(a: ParsedName, b: ParsedName) -> tuple[float, str] | None:
+def rank_agreement(a: ParsedName, b: ParsedName) -> tuple[float, Reason] | None:
     """Ranks on both sides agree (evidence for) or differ (a little against)."""
     ra, rb = set(a.ranks) - {"police"}, set(b.ranks) - {"police"}
     if not ra or not rb:
         return None
     if ra & rb:
-        return 0.0, f"same rank: {', '.join(sorted(ra & rb))}"
-    return RANK_DIFFERS, f"ranks differ: {', '.join(sorted(ra))} vs {', '.join(sorted(rb))}"
+        return 0.0, Reason("same_rank", {"ranks": ", ".join(sorted(ra & rb))})
+    return RANK_DIFFERS, Reason(
+        "ranks_differ", {"a": ", ".join(sorted(ra)), "b": ", ".join(sorted(rb))}
+    )
 
 
-def gender_agreement(a: ParsedName, b: ParsedName) -> tuple[float, str] | None:
+def gender_agreement(a: ParsedName, b: ParsedName) -> tuple[float, Reason] | None:
     """Honorifics that imply different genders (U vs Daw) count against a match."""
     if len(a.genders) == 1 and len(b.genders) == 1 and a.genders != b.genders:
-        return GENDER_DIFFERS, (
-            f"honorifics imply different genders: {' '.join(a.titles)} vs {' '.join(b.titles)}"
+        return GENDER_DIFFERS, Reason(
+            "genders_differ", {"a": " ".join(a.titles), "b": " ".join(b.titles)}
         )
     return None
 

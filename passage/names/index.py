@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import itertools
 import multiprocessing as mp
 import os
 from collections import Counter, defaultdict
@@ -12,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from .compare import DEFAULT_THRESHOLD, score_only, score_parsed
 from .parse import ParsedName, parse
+from .reasons import Reason
 from .table import SyllableTable, load
 
 # Distinct blocking keys are few (syllables and their pairs), so their hashes are kept.
@@ -137,7 +139,7 @@ class NameIndex:
                 break
             shared.update(ids)
             read += len(ids)
-        return {record_id for record_id, _ in shared.most_common(budget)}
+        return _most_shared(shared, budget)
 
     def search(
         self,
@@ -145,7 +147,7 @@ class NameIndex:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 10,
         budget: int | None = None,
-    ) -> list[tuple[Hashable, float, list[str]]]:
+    ) -> list[tuple[Hashable, float, list[Reason]]]:
         """Score candidates exactly; return (id, score, reasons) at or above the threshold.
 
         `budget` caps how many candidates are scored (see candidates); None scores them all.
@@ -170,7 +172,7 @@ class NameIndex:
         limit: int = 10,
         budget: int | None = None,
         processes: int | None = None,
-    ) -> list[list[tuple[Hashable, float, list[str]]]]:
+    ) -> list[list[tuple[Hashable, float, list[Reason]]]]:
         """search() for each name, in order, spread over `processes` (default: every core).
 
         Workers are forked, so they share the built index copy-on-write instead of copying it;
@@ -204,10 +206,30 @@ class NameIndex:
         return other
 
 
+def _most_shared(shared: Counter, budget: int) -> set[Hashable]:
+    """The ids of shared.most_common(budget), ties taken in the same order, without sorting.
+
+    Counts are small (a name has a few keys), so finding the cut-off count is cheap, where
+    most_common would sort tens of thousands of ids.
+    """
+    if len(shared) <= budget:
+        return set(shared)
+    above, cut = 0, 0
+    for count, n in sorted(Counter(shared.values()).items(), reverse=True):
+        if above + n >= budget:
+            cut = count
+            break
+        above += n
+    chosen = {record_id for record_id, count in shared.items() if count > cut}
+    at_cut = (record_id for record_id, count in shared.items() if count == cut)
+    chosen.update(itertools.islice(at_cut, budget - len(chosen)))
+    return chosen
+
+
 # The index and search arguments a forked worker of search_many inherits.
 _forked: tuple | None = None
 
 
-def _search_chunk(names: list[str]) -> list[list[tuple[Hashable, float, list[str]]]]:
+def _search_chunk(names: list[str]) -> list[list[tuple[Hashable, float, list[Reason]]]]:
     index, threshold, limit, budget = _forked  # type: ignore[misc]
     return [index.search(n, threshold, limit, budget) for n in names]

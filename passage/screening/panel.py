@@ -12,6 +12,7 @@ from passage.core.access import Action, can
 from .actions import may_see_other_side
 from .evidence import describe
 from .models import AbuseRecord, Hit, Kind, WatchlistEntry
+from .reasons import describe_reason
 
 WHY = {
     Kind.PERSON: "person",
@@ -86,7 +87,7 @@ def case_panel(user, case) -> dict:
             else:
                 v.other_record = lists[hit.other_kind].get(hit.other_id)
                 v.other_label = v.other_record.reference if v.other_record else ""
-            v.reasons = hit.reasons
+            v.reasons = [describe_reason(r) for r in hit.reasons]
             v.evidence = [(line["change"], describe(line)) for line in hit.evidence]
             v.can_review = reviewer and not later
         views.append(v)

@@ -6,7 +6,7 @@ Pure lookups and scoring; writing hits and audit records is for actions.py.
 from dataclasses import dataclass, field
 
 from passage.cases.models import Case, Person
-from passage.names import DEFAULT_THRESHOLD, InvalidName, ParsedName, parse
+from passage.names import DEFAULT_THRESHOLD, InvalidName, ParsedName, Reason, parse
 from passage.names.compare import score_parsed
 from passage.names.table import load
 
@@ -22,7 +22,7 @@ class Match:
     kind: str
     record: object
     name_score: float
-    reasons: list[str]
+    reasons: list[dict]  # Reason.as_dict(): stored so the page can show them in its language
     evidence: list[dict] = field(default_factory=list)
     other_case: Case | None = None
 
@@ -42,14 +42,15 @@ def parsed_names(names) -> list[ParsedName]:
     return out
 
 
-def best_pair(query: list[ParsedName], names) -> tuple[float, list[str]] | None:
+def best_pair(query: list[ParsedName], names) -> tuple[float, list[dict]] | None:
     """The best (score, reasons) of any query name against any of `names`, with the pair named."""
     best = None
     for other in parsed_names(names):
         for q in query:
             score, reasons = score_parsed(q, other, load())
             if best is None or score > best[0]:
-                best = (score, [f"{q.original} ~ {other.original}", *reasons])
+                pair = Reason("names_compared", {"a": q.original, "b": other.original})
+                best = (score, [r.as_dict() for r in (pair, *reasons)])
     return best
 
 

@@ -62,3 +62,12 @@ def test_search_reasons_are_those_of_the_full_comparison():
     table = load()
     full = score_parsed(parse("Kyawe Htu", table), parse("Kyaw Htoo", table), table)
     assert (record_id, score, reasons) == (1, round(full[0], 4), full[1])
+
+
+def test_candidates_under_a_budget_are_those_sharing_the_most_keys():
+    index = NameIndex(b"k" * 32)
+    # Every record shares "Aung"; only the last three also share "Kyaw" and the pair.
+    index.add_many([(i, f"Aung Zaw{'n' * (i % 5)} Min {i}") for i in range(40)])
+    index.add_many([(100 + i, "Aung Kyaw") for i in range(3)])
+    assert index.candidates("Aung Kyaw", budget=3) == {100, 101, 102}
+    assert len(index.candidates("Aung Kyaw", budget=10)) == 10

@@ -18,7 +18,7 @@ def test_a_zawgyi_alias_of_an_earlier_person_is_found(people, cells):
     hit = Hit.objects.get(case=later)
     assert hit.other_kind == Kind.PERSON and hit.other_case == earlier
     assert hit.name_score == 1.0
-    assert any("ကျော်" in r for r in hit.reasons)
+    assert any("ကျော်" in r["text"] for r in hit.reasons)
     assert not Hit.objects.filter(case=earlier).exists()  # found once, shown on both cases
     body = signed_in(people["vetter"]).get(reverse("cases:detail", args=[earlier.pk]))
     assert later.person.pseudonym in body.content.decode()
@@ -35,8 +35,8 @@ def test_a_watchlist_alias_is_found_with_reasons_and_evidence(people, cells):
     case = make_case(people["intake"], cell=cells["north"])  # Kyaw Htoo, LIB 999, Monywa, 27
     hit = Hit.objects.get(case=case, other_kind=Kind.WATCHLIST)
     assert hit.name_score == 1.0
-    assert " ~ " in hit.reasons[0]  # which of his names met which alias
-    assert any("ထူး" in r or "Htu" in r for r in hit.reasons[1:])
+    assert hit.reasons[0]["code"] == "names_compared"  # which of his names met which alias
+    assert any("ထူး" in r["text"] or "Htu" in r["text"] for r in hit.reasons[1:])
     codes = {line["code"] for line in hit.evidence}
     assert {"same_unit", "same_township", "same_rank", "close_age"} <= codes
     page = signed_in(people["vetter"]).get(reverse("cases:detail", args=[case.pk])).content
