@@ -2,6 +2,13 @@
 
 A job applies the owner's rights as they are when it runs (Export checks them again), so a user
 who lost access since asking gets nothing, and rows they no longer see are left out.
+
+The link: only the job's owner may use it, as often as they need (a download cut off on a bad
+line can be tried again), each download audited, until settings.EXPORT_LINK_MINUTES after the
+file is ready. Then the file and its key are deleted: by the cleanup task queued for that moment,
+or by the first look at the job after it, whichever comes first. A job needs keys to run (the
+sealed reason and file key, identity reads, the audit chain), so it runs only in a worker that
+holds them; the cleanup needs none.
 """
 
 import base64
