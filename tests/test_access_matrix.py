@@ -236,6 +236,16 @@ MATRIX = {
     "vetting:item": ("post", "item", None, vet_do(400)),
     "vetting:approve": ("post", "decision", None, APPROVE),
     "vetting:decline": ("post", "decision", {"note": "References not contacted"}, APPROVE),
+    # Only the vetter who recommended (the North vetter; a South vetter on "other") withdraws.
+    "vetting:withdraw": (
+        "post",
+        "decision",
+        {"note": "The interview is not done yet"},
+        {
+            "own": expect(403, vetter=302, analyst=404, admin=404, anonymous=302),
+            "other": expect(404, coordinator=403, anonymous=302),
+        },
+    ),
     "vetting:templates": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
     "vetting:template_new": (
         "get",
@@ -275,6 +285,8 @@ MATRIX = {
     "planning:record_check_in": ("post", "check_in", {"note": "Called"}, on_plan(302, 302)),
     "planning:outcome": ("post", "plan", {"outcome": "aborted"}, on_plan(302, 302)),
     "planning:reads": ("get", "plan", None, on_plan(200, 403)),
+    # No planner chosen: the approving coordinator is told so; planners may not change them.
+    "planning:planners": ("post", "plan", None, on_plan(400, 403)),
     "planning:alerts": ("get", None, None, {"any": expect(200, anonymous=302)}),
     # The North planner's own alert.
     "planning:alert_seen": (

@@ -34,6 +34,9 @@ class Action:
     VIEW_VETTING = "view_vetting"  # a case's checklist, references and decisions
     DO_VETTING = "do_vetting"  # tick the checklist, add references, recommend a decision
     APPROVE_DECISION = "approve_decision"  # approve or decline someone else's recommendation
+    # Withdraw a recommendation still waiting (obj is a Decision): only the person who made it,
+    # while they may still do vetting on the case.
+    WITHDRAW_RECOMMENDATION = "withdraw_recommendation"
     CREATE_PLAN = "create_plan"  # open an exit plan on a cleared case
     # Exit plans (obj is a Plan): need-to-know at its sharpest. Only the plan's own planners and
     # its approving coordinator, never the rest of the cell, other coordinators or admins.
@@ -41,6 +44,7 @@ class Action:
     EDIT_PLAN = "edit_plan"  # steps, check-ins, outcome
     DECIDE_GO = "decide_go"  # the go / no-go before transit: the approving coordinator
     VIEW_PLAN_READS = "view_plan_reads"  # who read the plan (after a compromise)
+    CHANGE_PLANNERS = "change_planners"  # add or remove planners: the approving coordinator
     # The anonymous channel (passage/public): the inbox of sealed public-form submissions, and
     # replies to a requester from their case.
     VIEW_PUBLIC_INBOX = "view_public_inbox"
@@ -104,6 +108,12 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.INTAKE, Role.COORDINATOR)
     if action in PLAN_ACTIONS:
         return obj is not None and _can_on_plan(user, action, obj)
+    if action == Action.WITHDRAW_RECOMMENDATION:
+        return (
+            obj is not None
+            and obj.recommended_by_id == user.pk
+            and can(user, Action.DO_VETTING, obj.case)
+        )
     if obj is None or role not in CASE_ROLES:
         return False
     assigned = is_assigned(user, obj)
@@ -141,7 +151,13 @@ def can(user, action: str, obj=None) -> bool:
 
 
 PLAN_ACTIONS = frozenset(
-    {Action.VIEW_PLAN, Action.EDIT_PLAN, Action.DECIDE_GO, Action.VIEW_PLAN_READS}
+    {
+        Action.VIEW_PLAN,
+        Action.EDIT_PLAN,
+        Action.DECIDE_GO,
+        Action.VIEW_PLAN_READS,
+        Action.CHANGE_PLANNERS,
+    }
 )
 
 
@@ -164,7 +180,7 @@ def _can_on_plan(user, action: str, plan) -> bool:
         return not plan.outcome
     if action == Action.DECIDE_GO:
         return user.pk == plan.approver_id and not plan.outcome
-    if action == Action.VIEW_PLAN_READS:
+    if action in (Action.VIEW_PLAN_READS, Action.CHANGE_PLANNERS):
         return user.pk == plan.approver_id
     return False
 
@@ -180,6 +196,28 @@ def get_plan_or_404(user, plan_id, action: str = Action.VIEW_PLAN):
     if not can(user, action, plan):
         raise PermissionDenied
     return plan
+
+
+def _plan_child_or_404(user, queryset, child_id, action: str):
+    """A step or check-in (from `queryset`) of a plan the user is one of the people of; 404 for
+    everyone else, 403 for one of its people who may not do this."""
+    child = queryset.filter(pk=child_id).first()
+    if child is None:
+        raise Http404
+    child.plan = get_plan_or_404(user, child.plan_id, action)
+    return child
+
+
+def get_step_or_404(user, step_id, action: str = Action.VIEW_PLAN):
+    from passage.planning.models import Step
+
+    return _plan_child_or_404(user, Step.objects.all(), step_id, action)
+
+
+def get_check_in_or_404(user, check_in_id, action: str = Action.VIEW_PLAN):
+    from passage.planning.models import CheckIn
+
+    return _plan_child_or_404(user, CheckIn.objects.all(), check_in_id, action)
 
 
 def get_case_or_404(user, case_id, action: str = Action.VIEW_CASE):
@@ -242,12 +280,41 @@ def aftercare_cases(user, queryset=None):
     return queryset.filter(Q(pk__in=assigned) | Q(cell__in=user.cells.values("pk")))
 
 
-def get_aftercare_item_or_404(user, queryset, item_id, action: str = Action.VIEW_AFTERCARE):
-    """A need or statement (from `queryset`) of a case the user may see; 404 outside, 403 if
-    they may not do this."""
+def _case_child_or_404(user, queryset, item_id, action: str):
+    """A record (from `queryset`) of a case the user may see; 404 outside, 403 if they may not
+    do `action` on the case."""
     item = queryset.filter(pk=item_id).first()
     if item is None:
         raise Http404
-    case = get_case_or_404(user, item.case_id, action)
-    item.case = case
+    item.case = get_case_or_404(user, item.case_id, action)
     return item
+
+
+def get_aftercare_item_or_404(user, queryset, item_id, action: str = Action.VIEW_AFTERCARE):
+    """A need or statement (from `queryset`) of a case the user may see."""
+    return _case_child_or_404(user, queryset, item_id, action)
+
+
+def get_checklist_item_or_404(user, item_id, action: str = Action.DO_VETTING):
+    from passage.vetting.models import ChecklistItem
+
+    return _case_child_or_404(user, ChecklistItem.objects.all(), item_id, action)
+
+
+def get_decision_or_404(user, decision_id, action: str = Action.APPROVE_DECISION):
+    """A recommendation on a case the user may see; a withdrawal is then decided on the decision
+    itself (only its author), everything else on the case."""
+    from passage.vetting.models import Decision
+
+    if action != Action.WITHDRAW_RECOMMENDATION:
+        return _case_child_or_404(user, Decision.objects.all(), decision_id, action)
+    decision = _case_child_or_404(user, Decision.objects.all(), decision_id, Action.VIEW_VETTING)
+    if not can(user, action, decision):
+        raise PermissionDenied
+    return decision
+
+
+def get_hit_or_404(user, hit_id, action: str = Action.REVIEW_HIT):
+    from passage.screening.models import Hit
+
+    return _case_child_or_404(user, Hit.objects.select_related("other_case"), hit_id, action)

@@ -1,8 +1,10 @@
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from passage.core.access import Action, can
+from passage.core.actions import ActionError
 from passage.core.forms import AuditFilterForm
 from passage.core.models import AuditRecord
 
@@ -21,3 +23,30 @@ def audit_log(request):
     return render(
         request, "core/audit.html", {"form": form, "page": page, "params": params.urlencode()}
     )
+
+
+def submit(request, form, action, *args, done, failed):
+    """A form's POST: on valid input run `action(request.user, *args, **cleaned_data)` and
+    return `done(result)`; an invalid form, or the action's refusal (added to the form as its
+    error, so nothing was saved), goes back through `failed(form)`."""
+    if form.is_valid():
+        try:
+            result = action(request.user, *args, **form.cleaned_data, request=request)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return done(result)
+    return failed(form)
+
+
+def done(request, message, to, **kwargs):
+    """Say it worked and go back to the page (POST, then redirect: a reload sends nothing)."""
+    messages.success(request, message)
+    return redirect(to, **kwargs)
+
+
+def page_errors(bound: dict) -> str:
+    """The whole-form errors (a rule's refusal) of the failed forms in `bound`, taken out of the
+    forms to show at the top of the page: by then the form itself may no longer be shown (a
+    recommendation no longer waiting, a case out of vetting)."""
+    return " ".join(e for form in bound.values() for e in form.errors.pop(NON_FIELD_ERRORS, []))

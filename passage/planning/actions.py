@@ -16,6 +16,7 @@ from passage.cases.lifecycle import Stage
 from passage.cases.models import Case
 from passage.core import audit
 from passage.core.access import Action, can, plan_people_ids
+from passage.core.actions import ActionError
 from passage.core.models import AuditRecord
 from passage.planning.models import Alert, CheckIn, GoDecision, Outcome, Plan, Step
 
@@ -24,7 +25,7 @@ PLANNABLE = (Stage.CLEARED, Stage.PLANNING)
 STAGE_OF_OUTCOME = {Outcome.ARRIVED: Stage.ARRIVED, Outcome.LOST_CONTACT: Stage.LOST_CONTACT}
 
 
-class PlanningError(Exception):
+class PlanningError(ActionError):
     """A rule said no; the message is for the user."""
 
 
@@ -39,9 +40,7 @@ def create_plan(actor, case: Case, *, planners, request=None) -> Plan:
     _require(actor, Action.CREATE_PLAN, case)
     if case.stage not in PLANNABLE:
         raise PlanningError(_("Only a cleared case can get an exit plan."))
-    planners = list(planners)
-    if not planners or any(p.role != Role.PLANNER or not p.is_active for p in planners):
-        raise PlanningError(_("Choose at least one planner."))
+    planners = _planners_ok(planners)
     with transaction.atomic():
         if Plan.objects.filter(case=case).exists():
             raise PlanningError(_("This case already has an exit plan."))
@@ -59,6 +58,44 @@ def create_plan(actor, case: Case, *, planners, request=None) -> Plan:
                 move_case(actor, case, Stage.PLANNING, request=request)
             except CaseActionError as exc:
                 raise PlanningError(str(exc)) from exc
+    return plan
+
+
+def _planners_ok(planners) -> list:
+    planners = list(planners)
+    if not planners or any(p.role != Role.PLANNER or not p.is_active for p in planners):
+        raise PlanningError(_("Choose at least one planner."))
+    return planners
+
+
+def change_planners(actor, plan: Plan, *, planners, request=None) -> Plan:
+    """The approving coordinator adds or removes planners. A removed planner loses the plan at
+    once (need-to-know): the steps they owned lose their owner, and their alerts on this plan,
+    which name the case, go. At least one planner stays."""
+    _require(actor, Action.CHANGE_PLANNERS, plan)
+    planners = _planners_ok(planners)
+    with transaction.atomic():
+        # Locked: two coordinators' edits (or an edit and a new step's owner check) in turn.
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        before = set(plan.planners.values_list("pk", flat=True))
+        after = {p.pk for p in planners}
+        removed, added = before - after, after - before
+        plan.planners.set(planners)
+        plan.__dict__.pop("_people_ids", None)
+        unowned = plan.steps.filter(owner__in=removed).update(owner=None)
+        Alert.objects.filter(plan=plan, recipient__in=removed).delete()
+        audit.record(
+            actor,
+            "plan.planners",
+            plan,
+            request=request,
+            detail={
+                "case": str(plan.case_id),
+                "added": sorted(added),
+                "removed": sorted(removed),
+                "steps_unowned": unowned,
+            },
+        )
     return plan
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedTextField
+from passage.core.records import CaseRecord, RecordedNote
 
 
 class Outcome(models.TextChoices):
@@ -23,15 +24,9 @@ class Outcome(models.TextChoices):
     COMPROMISED = "compromised", _("Compromised")
 
 
-class Plan(ChoiceLabelsMixin, models.Model):
+class Plan(CaseRecord):
     """One exit plan for a cleared case, seen only by its planners and approving coordinator."""
 
-    # Sealed fields use the case's data key, so purging the case shreds them too.
-    data_key_owner = "case"
-
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="plan")
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approved_plans"
@@ -61,19 +56,13 @@ class Plan(ChoiceLabelsMixin, models.Model):
         return latest is not None and latest.go
 
 
-class Step(ChoiceLabelsMixin, models.Model):
-    # Sealed fields use the case's data key, so purging the case shreds them too.
-    data_key_owner = "case"
-
+class Step(CaseRecord):
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
         DOING = "doing", _("Under way")
         DONE = "done", _("Done")
         BLOCKED = "blocked", _("Blocked")
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="steps")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     title = EncryptedTextField()
@@ -93,13 +82,7 @@ class Step(ChoiceLabelsMixin, models.Model):
         return f"step of plan {self.plan_id}"
 
 
-class GoDecision(models.Model):
-    # Sealed fields use the case's data key, so purging the case shreds them too.
-    data_key_owner = "case"
-
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class GoDecision(CaseRecord):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="go_decisions")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     go = models.BooleanField()
@@ -116,32 +99,22 @@ class GoDecision(models.Model):
         return f"{'go' if self.go else 'no-go'} on plan {self.plan_id}"
 
 
-class CheckIn(ChoiceLabelsMixin, models.Model):
-    """A time by which the person in transit is expected to make contact."""
-
-    # Sealed fields use the case's data key, so purging the case shreds them too.
-    data_key_owner = "case"
+class CheckIn(RecordedNote):
+    """A time by which the person in transit is expected to make contact; when it is made, the
+    note and who recorded it when come from `RecordedNote`."""
 
     class Status(models.TextChoices):
         EXPECTED = "expected", _("Expected")
         RECEIVED = "received", _("Contact made")
         MISSED = "missed", _("Missed")
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="check_ins")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.EXPECTED)
-    note = EncryptedTextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]

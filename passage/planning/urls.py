@@ -14,6 +14,7 @@ urlpatterns = [
     path("check-ins/<uuid:check_in_id>/", views.record_check_in, name="record_check_in"),
     path("<uuid:plan_id>/outcome/", views.record_outcome, name="outcome"),
     path("<uuid:plan_id>/reads/", views.plan_reads, name="reads"),
+    path("<uuid:plan_id>/planners/", views.change_planners, name="planners"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<uuid:alert_id>/seen/", views.alert_seen, name="alert_seen"),
 ]

@@ -1,10 +1,19 @@
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passage.core.access import Action, can, get_case_or_404, get_plan_or_404
+from passage.core.access import (
+    Action,
+    can,
+    get_case_or_404,
+    get_check_in_or_404,
+    get_plan_or_404,
+    get_step_or_404,
+)
+from passage.core.views import done, page_errors, submit
 from passage.planning import actions
 from passage.planning.forms import (
     CheckInForm,
@@ -14,30 +23,28 @@ from passage.planning.forms import (
     RecordCheckInForm,
     StepForm,
 )
-from passage.planning.models import Alert, CheckIn, Outcome, Step
+from passage.planning.models import Alert, Outcome
 
 
 def new_plan(request, case_id):
     case = get_case_or_404(request.user, case_id, Action.CREATE_PLAN)
-    form = PlanForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                plan = actions.create_plan(
-                    request.user, case, planners=form.cleaned_data["planners"], request=request
-                )
-            except actions.PlanningError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Exit plan opened."))
-                return redirect("planning:plan", plan_id=plan.pk)
-        status = 400
-    return render(request, "planning/new.html", {"case": case, "form": form}, status=status)
+    if request.method != "POST":
+        return render(request, "planning/new.html", {"case": case, "form": PlanForm()})
+    return submit(
+        request,
+        PlanForm(request.POST),
+        actions.create_plan,
+        case,
+        done=lambda plan: done(request, _("Exit plan opened."), "planning:plan", plan_id=plan.pk),
+        failed=lambda form: render(
+            request, "planning/new.html", {"case": case, "form": form}, status=400
+        ),
+    )
 
 
 def _page(request, plan, *, status=200, bound=None, error=None):
     bound = bound or {}
+    error = error or page_errors(bound)
     user = request.user
     details = actions.read_plan(user, plan, request=request)
     actions.audit_raised_alerts()
@@ -60,6 +67,9 @@ def _page(request, plan, *, status=200, bound=None, error=None):
             "go_form": bound.get("go") or GoForm(),
             "check_in_form": bound.get("check_in") or CheckInForm(),
             "outcome_form": bound.get("outcome") or OutcomeForm(),
+            "may_change_planners": can(user, Action.CHANGE_PLANNERS, plan),
+            "planners_form": bound.get("planners")
+            or PlanForm(initial={"planners": list(plan.planners.all())}),
             "compromised": plan.outcome == Outcome.COMPROMISED,
             "error": error,
         },
@@ -73,20 +83,20 @@ def plan_detail(request, plan_id):
 
 
 def _done(request, plan, message):
-    messages.success(request, message)
-    return redirect("planning:plan", plan_id=plan.pk)
+    return done(request, message, "planning:plan", plan_id=plan.pk)
 
 
-def _submit(request, plan, form, action, *, key: str, message: str):
-    """The plan page's forms: run the action on valid input, else show the page with the errors."""
-    if form.is_valid():
-        try:
-            action(request.user, plan, **form.cleaned_data, request=request)
-        except actions.PlanningError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, plan, message)
-    return _page(request, plan, status=400, bound={key: form})
+def _submit(request, plan, form, action, obj=None, *, key: str, message: str):
+    """The plan page's forms: the action (on the plan, or on `obj` of it) on valid input, else
+    the page with the errors."""
+    return submit(
+        request,
+        form,
+        action,
+        plan if obj is None else obj,
+        done=lambda result: _done(request, plan, message),
+        failed=lambda form: _page(request, plan, status=400, bound={key: form}),
+    )
 
 
 @require_POST
@@ -97,11 +107,8 @@ def add_step(request, plan_id):
 
 
 def edit_step(request, step_id):
-    step = Step.objects.filter(pk=step_id).first()
-    if step is None:
-        raise Http404
-    plan = get_plan_or_404(request.user, step.plan_id, Action.EDIT_PLAN)
-    step.plan = plan
+    step = get_step_or_404(request.user, step_id, Action.EDIT_PLAN)
+    plan = step.plan
     initial = {
         "title": step.title,
         "details": step.details,
@@ -109,26 +116,24 @@ def edit_step(request, step_id):
         "due_at": step.due_at,
         "status": step.status,
     }
-    form = StepForm(request.POST if request.method == "POST" else None, plan=plan, initial=initial)
-    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.update_step(request.user, step, **form.cleaned_data, request=request)
-            except actions.PlanningError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return _done(request, plan, _("Step saved."))
-        status = 400
-    else:
-        # The form shows the step's sealed details: audited like the plan page.
-        actions.read_plan(request.user, plan, request=request)
-    return render(
-        request,
-        "planning/step_edit.html",
-        {"plan": plan, "step": step, "form": form},
-        status=status,
-    )
+        return submit(
+            request,
+            StepForm(request.POST, plan=plan),
+            actions.update_step,
+            step,
+            done=lambda step: _done(request, plan, _("Step saved.")),
+            failed=lambda form: render(
+                request,
+                "planning/step_edit.html",
+                {"plan": plan, "step": step, "form": form},
+                status=400,
+            ),
+        )
+    # The form shows the step's sealed details: audited like the plan page.
+    actions.read_plan(request.user, plan, request=request)
+    form = StepForm(plan=plan, initial=initial)
+    return render(request, "planning/step_edit.html", {"plan": plan, "step": step, "form": form})
 
 
 @require_POST
@@ -143,11 +148,15 @@ def decide_go(request, plan_id):
 @require_POST
 def start_transit(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id, Action.EDIT_PLAN)
-    try:
-        actions.start_transit(request.user, plan, request=request)
-    except actions.PlanningError as exc:
-        return _page(request, plan, status=400, error=str(exc))
-    return _done(request, plan, _("The case is in transit."))
+    # No fields: the empty form only carries a refusal back to the page.
+    return _submit(
+        request,
+        plan,
+        forms.Form(request.POST),
+        actions.start_transit,
+        key="transit",
+        message=_("The case is in transit."),
+    )
 
 
 @require_POST
@@ -166,36 +175,53 @@ def schedule_check_in(request, plan_id):
 
 @require_POST
 def record_check_in(request, check_in_id):
-    check_in = CheckIn.objects.filter(pk=check_in_id).first()
-    if check_in is None:
-        raise Http404
-    plan = get_plan_or_404(request.user, check_in.plan_id, Action.EDIT_PLAN)
-    check_in.plan = plan
-    form = RecordCheckInForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_check_in(request.user, check_in, **form.cleaned_data, request=request)
-        except actions.PlanningError as exc:
-            return _page(request, plan, status=400, error=str(exc))
-        return _done(request, plan, _("Contact recorded."))
-    return _page(request, plan, status=400, error=_("Keep the note under 2,000 characters."))
+    check_in = get_check_in_or_404(request.user, check_in_id, Action.EDIT_PLAN)
+    plan = check_in.plan
+    return submit(
+        request,
+        RecordCheckInForm(request.POST),
+        actions.record_check_in,
+        check_in,
+        done=lambda check_in: _done(request, plan, _("Contact recorded.")),
+        # The note's field is one of many on the page: its errors go to the top.
+        failed=lambda form: _page(
+            request, plan, status=400, error=" ".join(e for es in form.errors.values() for e in es)
+        ),
+    )
 
 
 @require_POST
 def record_outcome(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id, Action.EDIT_PLAN)
-    form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_outcome(request.user, plan, **form.cleaned_data, request=request)
-        except actions.PlanningError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if plan.outcome == Outcome.COMPROMISED:
-                messages.warning(request, _("Review who read this plan, below."))
-                return redirect("planning:reads", plan_id=plan.pk)
-            return _done(request, plan, _("Outcome recorded."))
-    return _page(request, plan, status=400, bound={"outcome": form})
+
+    def recorded(plan):
+        if plan.outcome == Outcome.COMPROMISED:
+            messages.warning(request, _("Review who read this plan, below."))
+            return redirect("planning:reads", plan_id=plan.pk)
+        return _done(request, plan, _("Outcome recorded."))
+
+    return submit(
+        request,
+        OutcomeForm(request.POST),
+        actions.record_outcome,
+        plan,
+        done=recorded,
+        failed=lambda form: _page(request, plan, status=400, bound={"outcome": form}),
+    )
+
+
+@require_POST
+def change_planners(request, plan_id):
+    plan = get_plan_or_404(request.user, plan_id, Action.CHANGE_PLANNERS)
+    form = PlanForm(request.POST)
+    return _submit(
+        request,
+        plan,
+        form,
+        actions.change_planners,
+        key="planners",
+        message=_("Planners changed."),
+    )
 
 
 def plan_reads(request, plan_id):

@@ -1,5 +1,6 @@
 """What users do in vetting: keep checklist templates, tick a case's checklist, add references,
-recommend a decision, and approve or decline someone else's recommendation.
+recommend a decision (and withdraw it while it waits), and approve or decline someone else's
+recommendation.
 
 Clearing takes two people: one recommends, a coordinator who did none of the vetting approves;
 the approval moves the case through `move_case`, which checks the same rule again.
@@ -17,6 +18,7 @@ from passage.cases.lifecycle import Stage
 from passage.cases.models import Case, Person
 from passage.core import audit
 from passage.core.access import Action, can
+from passage.core.actions import ActionError
 from passage.core.models import AuditRecord
 from passage.vetting.models import (
     CLEARANCES,
@@ -39,7 +41,7 @@ STAGE_OF = {
 }
 
 
-class VettingError(Exception):
+class VettingError(ActionError):
     """A rule said no; the message is for the user."""
 
 
@@ -130,8 +132,8 @@ def update_item(
         raise VettingError(_("Choose done, not done or not applicable."))
     with transaction.atomic():
         item.status, item.note = status, note
-        item.updated_by, item.updated_at = actor, timezone.now()
-        item.save(update_fields=["status", "note", "updated_by", "updated_at"])
+        item.recorded_by, item.recorded_at = actor, timezone.now()
+        item.save(update_fields=["status", "note", "recorded_by", "recorded_at"])
         audit.record(
             actor,
             "vetting.item",
@@ -342,30 +344,64 @@ def approve(actor, decision: Decision, *, request=None) -> Decision:
     return decision
 
 
-def decline(actor, decision: Decision, *, note: str, request=None) -> Decision:
-    """A second person disagrees: the case stays in vetting and the note says why."""
+def _settle(actor, decision: Decision, status, *, note_field, note, event, request, refuse=None):
+    """Close a waiting recommendation without it taking effect (declined, withdrawn), with the
+    note saying why. Locked and re-read, as approve() does: of two people acting on it at once
+    (a withdrawal racing an approval), the second finds it no longer waiting."""
     case = decision.case
-    _require(actor, Action.APPROVE_DECISION, case)
-    if not note:
-        raise VettingError(_("Say why you decline it."))
     with transaction.atomic():
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         decision.case = case
         _pending(decision)
-        if decision.recommended_by_id == actor.pk:
-            raise VettingError(_("You cannot decline your own recommendation; make a new one."))
-        decision.status, decision.decided_by, decision.decided_at = (
-            Decision.Status.DECLINED,
-            actor,
-            timezone.now(),
-        )
-        decision.decline_note = note
-        decision.save(update_fields=["status", "decided_by", "decided_at", "decline_note"])
+        if refuse is not None:
+            refuse(decision)
+        decision.status, decision.decided_by, decision.decided_at = status, actor, timezone.now()
+        setattr(decision, note_field, note)
+        decision.save(update_fields=["status", "decided_by", "decided_at", note_field])
         audit.record(
             actor,
-            "vetting.decline",
+            event,
             decision,
             request=request,
             detail={"case": str(case.pk), "kind": decision.kind},
         )
     return decision
+
+
+def decline(actor, decision: Decision, *, note: str, request=None) -> Decision:
+    """A second person disagrees: the case stays in vetting and the note says why."""
+    _require(actor, Action.APPROVE_DECISION, decision.case)
+    if not note:
+        raise VettingError(_("Say why you decline it."))
+
+    def not_ones_own(decision):
+        if decision.recommended_by_id == actor.pk:
+            raise VettingError(_("You cannot decline your own recommendation; make a new one."))
+
+    return _settle(
+        actor,
+        decision,
+        Decision.Status.DECLINED,
+        note_field="decline_note",
+        note=note,
+        event="vetting.decline",
+        request=request,
+        refuse=not_ones_own,
+    )
+
+
+def withdraw(actor, decision: Decision, *, note: str, request=None) -> Decision:
+    """The person who recommended takes it back before anyone approves it: nothing is left to
+    approve, and the case stays in vetting."""
+    _require(actor, Action.WITHDRAW_RECOMMENDATION, decision)
+    if not note:
+        raise VettingError(_("Say why you withdraw it."))
+    return _settle(
+        actor,
+        decision,
+        Decision.Status.WITHDRAWN,
+        note_field="withdraw_note",
+        note=note,
+        event="vetting.withdraw",
+        request=request,
+    )

@@ -132,9 +132,15 @@ class RecommendForm(forms.Form):
 
 class DeclineForm(forms.Form):
     note = _note(_("Why you decline it"))
+    missing = _("Say why you decline it.")
 
     def clean_note(self):
         note = clean_text(self.cleaned_data["note"], multiline=True)
         if not note:
-            raise ValidationError(_("Say why you decline it."))
+            raise ValidationError(self.missing)
         return note
+
+
+class WithdrawForm(DeclineForm):
+    note = _note(_("Why you withdraw it"))
+    missing = _("Say why you withdraw it.")

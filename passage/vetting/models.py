@@ -4,15 +4,13 @@ Notes, references' descriptions and decision reasons are encrypted under the cas
 so purging a case shreds them with it.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedTextField
+from passage.core.records import CaseRecord, RecordedNote
 
 
 class ChecklistTemplate(models.Model):
@@ -47,30 +45,20 @@ class TemplateItem(models.Model):
         return self.text_en
 
 
-class ChecklistItem(ChoiceLabelsMixin, models.Model):
-    """One check on one case: copied from a template, so later template edits change nothing."""
-
-    # Sealed fields use the case's data key, so purging the case shreds them too.
-    data_key_owner = "case"
+class ChecklistItem(RecordedNote):
+    """One check on one case: copied from a template, so later template edits change nothing.
+    Its note, and who ticked it when, come from `RecordedNote`."""
 
     class Status(models.TextChoices):
         NOT_DONE = "not_done", _("Not done")
         DONE = "done", _("Done")
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="checklist")
     position = models.PositiveSmallIntegerField()
     text_en = models.CharField(max_length=200)
     text_my = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_DONE)
-    note = EncryptedTextField(blank=True, default="")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -79,20 +67,14 @@ class ChecklistItem(ChoiceLabelsMixin, models.Model):
         return self.text_en
 
 
-class Reference(ChoiceLabelsMixin, models.Model):
+class Reference(CaseRecord):
     """Someone who vouches for the requester, and how well they know them."""
-
-    # Sealed fields use the case's data key, so purging the case shreds them too.
-    data_key_owner = "case"
 
     class Strength(models.TextChoices):
         STRONG = "strong", _("Strong: knows them well, in person, for years")
         MEDIUM = "medium", _("Medium: served or lived with them for a while")
         WEAK = "weak", _("Weak: knows of them, or only online")
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="references")
     # Someone Passage already knows (another defector it helped), else only the description.
     person = models.ForeignKey(
@@ -112,11 +94,8 @@ class Reference(ChoiceLabelsMixin, models.Model):
         return f"reference on case {self.case_id}"
 
 
-class Decision(ChoiceLabelsMixin, models.Model):
+class Decision(CaseRecord):
     """A recommendation and, once a second person agrees, the decision it becomes."""
-
-    # Sealed fields use the case's data key, so purging the case shreds them too.
-    data_key_owner = "case"
 
     class Kind(models.TextChoices):
         CLEAR = "clear", _("Clear")
@@ -130,10 +109,8 @@ class Decision(ChoiceLabelsMixin, models.Model):
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
         SUPERSEDED = "superseded", _("Replaced by a later recommendation")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the person who recommended it")
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reason = EncryptedTextField(blank=True, default="")
@@ -148,6 +125,9 @@ class Decision(ChoiceLabelsMixin, models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_note = EncryptedTextField(blank=True, default="")
+    # Why the recommender took it back (then decided_by/decided_at are theirs). Null, not "",
+    # until then: rows older than this field have no ciphertext to hold.
+    withdraw_note = EncryptedTextField(null=True, blank=True)
 
     class Meta:
         ordering = ["-recommended_at"]

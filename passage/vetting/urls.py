@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<uuid:item_id>/", views.update_item, name="item"),
     path("decisions/<uuid:decision_id>/approve/", views.approve, name="approve"),
     path("decisions/<uuid:decision_id>/decline/", views.decline, name="decline"),
+    path("decisions/<uuid:decision_id>/withdraw/", views.withdraw, name="withdraw"),
     path("templates/", views.templates, name="templates"),
     path("templates/new/", views.template_edit, name="template_new"),
     path("templates/<int:template_id>/", views.template_edit, name="template_edit"),

@@ -1,12 +1,20 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from passage.core import audit
-from passage.core.access import Action, can, get_case_or_404
+from passage.core.access import (
+    Action,
+    can,
+    get_case_or_404,
+    get_checklist_item_or_404,
+    get_decision_or_404,
+)
+from passage.core.views import done, page_errors, submit
 from passage.vetting import actions
 from passage.vetting.forms import (
     DeclineForm,
@@ -15,18 +23,23 @@ from passage.vetting.forms import (
     ReferenceForm,
     StartChecklistForm,
     TemplateForm,
+    WithdrawForm,
 )
-from passage.vetting.models import ChecklistItem, ChecklistTemplate, Decision
+from passage.vetting.models import ChecklistTemplate, Decision
 
 
-def _page(request, case, *, status=200, bound=None, error=None):
+def _page(request, case, *, status=200, bound=None):
     """The vetting page; `bound` holds the form that failed (by name), shown with its errors."""
     bound = bound or {}
+    error = page_errors(bound)
     user = request.user
     references = list(case.references.select_related("person", "added_by"))
     flags = actions.reference_flags(references)
     decisions = list(case.decisions.select_related("recommended_by", "decided_by"))
-    items = list(case.checklist.select_related("updated_by"))
+    for decision in decisions:
+        decision.case = case  # the case this request fetched, with what it knows of the user
+    pending = next((d for d in decisions if d.status == Decision.Status.PENDING), None)
+    items = list(case.checklist.select_related("recorded_by"))
     item_forms = [
         (
             item,
@@ -47,7 +60,10 @@ def _page(request, case, *, status=200, bound=None, error=None):
             "references": [(r, flags.get(r.pk, [])) for r in references],
             "trust": actions.trust_of(references, flags),
             "decisions": decisions,
-            "pending": next((d for d in decisions if d.status == Decision.Status.PENDING), None),
+            "pending": pending,
+            "may_withdraw": pending is not None
+            and can(user, Action.WITHDRAW_RECOMMENDATION, pending)
+            and case.stage == "vetting",
             "may_vet": may_vet,
             "may_approve": can(user, Action.APPROVE_DECISION, case) and case.stage == "vetting",
             "start_form": bound.get("start")
@@ -57,6 +73,7 @@ def _page(request, case, *, status=200, bound=None, error=None):
             "reference_form": bound.get("reference") or ReferenceForm(),
             "recommend_form": bound.get("recommend") or RecommendForm(),
             "decline_form": bound.get("decline") or DeclineForm(),
+            "withdraw_form": bound.get("withdraw") or WithdrawForm(),
             "error": error,
         },
         status=status,
@@ -68,100 +85,120 @@ def case_vetting(request, case_id):
     return _page(request, case)
 
 
-def _done(request, case, message):
-    messages.success(request, message)
-    return redirect("vetting:case", case_id=case.pk)
+def _submit(request, case, form, action, *args, key, message):
+    """The vetting page's forms: the action on valid input, else the page with the errors."""
+    return submit(
+        request,
+        form,
+        action,
+        *args,
+        done=lambda result: done(request, message(result), "vetting:case", case_id=case.pk),
+        failed=lambda form: _page(request, case, status=400, bound={key: form}),
+    )
+
+
+def _said(message):
+    return lambda result: message
 
 
 @require_POST
 def start_checklist(request, case_id):
     case = get_case_or_404(request.user, case_id, Action.DO_VETTING)
     form = StartChecklistForm(request.POST)
-    if not form.is_valid():
-        return _page(request, case, status=400, bound={"start": form})
-    try:
-        actions.start_checklist(request.user, case, form.cleaned_data["template"], request=request)
-    except actions.VettingError as exc:
-        return _page(request, case, status=400, error=str(exc))
-    return _done(request, case, _("Checklist started."))
+    return _submit(
+        request,
+        case,
+        form,
+        actions.start_checklist,
+        case,
+        key="start",
+        message=_said(_("Checklist started.")),
+    )
 
 
 @require_POST
 def update_item(request, item_id):
-    item = ChecklistItem.objects.filter(pk=item_id).first()
-    if item is None:
-        raise Http404
-    case = get_case_or_404(request.user, item.case_id, Action.DO_VETTING)
-    item.case = case
+    item = get_checklist_item_or_404(request.user, item_id)
     form = ItemForm(request.POST, prefix=str(item.pk))
-    if not form.is_valid():
-        return _page(request, case, status=400, bound={("item", item.pk): form})
-    try:
-        actions.update_item(request.user, item, **form.cleaned_data, request=request)
-    except actions.VettingError as exc:
-        return _page(request, case, status=400, error=str(exc))
-    return _done(request, case, _("Check saved."))
+    return _submit(
+        request,
+        item.case,
+        form,
+        actions.update_item,
+        item,
+        key=("item", item.pk),
+        message=_said(_("Check saved.")),
+    )
 
 
 @require_POST
 def add_reference(request, case_id):
     case = get_case_or_404(request.user, case_id, Action.DO_VETTING)
     form = ReferenceForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_reference(request.user, case, **form.cleaned_data, request=request)
-        except actions.VettingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _done(request, case, _("Reference added."))
-    return _page(request, case, status=400, bound={"reference": form})
+    return _submit(
+        request,
+        case,
+        form,
+        actions.add_reference,
+        case,
+        key="reference",
+        message=_said(_("Reference added.")),
+    )
+
+
+def _recommended(decision):
+    if decision.status == Decision.Status.APPROVED:
+        return _("Decision recorded; the case has moved.")
+    return _("Recommendation saved. A second person must approve it.")
 
 
 @require_POST
 def recommend(request, case_id):
     case = get_case_or_404(request.user, case_id, Action.DO_VETTING)
     form = RecommendForm(request.POST)
-    if form.is_valid():
-        try:
-            decision = actions.recommend(request.user, case, **form.cleaned_data, request=request)
-        except actions.VettingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if decision.status == Decision.Status.APPROVED:
-                return _done(request, case, _("Decision recorded; the case has moved."))
-            return _done(request, case, _("Recommendation saved. A second person must approve it."))
-    return _page(request, case, status=400, bound={"recommend": form})
+    return _submit(
+        request, case, form, actions.recommend, case, key="recommend", message=_recommended
+    )
 
 
-def _decision_for(request, decision_id):
-    decision = Decision.objects.filter(pk=decision_id).first()
-    if decision is None:
-        raise Http404
-    decision.case = get_case_or_404(request.user, decision.case_id, Action.APPROVE_DECISION)
-    return decision
+def _on_decision(access, form_class, action, message):
+    """A view acting on one recommendation (approve, decline, withdraw): same lookup, same page."""
+
+    @require_POST
+    def view(request, decision_id):
+        decision = get_decision_or_404(request.user, decision_id, access)
+        return _submit(
+            request,
+            decision.case,
+            form_class(request.POST),
+            action,
+            decision,
+            key=action.__name__,
+            message=_said(str(message)),
+        )
+
+    return view
 
 
-@require_POST
-def approve(request, decision_id):
-    decision = _decision_for(request, decision_id)
-    try:
-        actions.approve(request.user, decision, request=request)
-    except actions.VettingError as exc:
-        return _page(request, decision.case, status=400, error=str(exc))
-    return _done(request, decision.case, _("Approved; the case has moved."))
-
-
-@require_POST
-def decline(request, decision_id):
-    decision = _decision_for(request, decision_id)
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.decline(request.user, decision, note=form.cleaned_data["note"], request=request)
-        except actions.VettingError as exc:
-            return _page(request, decision.case, status=400, error=str(exc))
-        return _done(request, decision.case, _("Declined; the case stays in vetting."))
-    return _page(request, decision.case, status=400, bound={"decline": form})
+# Approving has no fields: the empty form only carries a refusal back to the page.
+approve = _on_decision(
+    Action.APPROVE_DECISION,
+    forms.Form,
+    actions.approve,
+    gettext_lazy("Approved; the case has moved."),
+)
+decline = _on_decision(
+    Action.APPROVE_DECISION,
+    DeclineForm,
+    actions.decline,
+    gettext_lazy("Declined; the case stays in vetting."),
+)
+withdraw = _on_decision(
+    Action.WITHDRAW_RECOMMENDATION,
+    WithdrawForm,
+    actions.withdraw,
+    gettext_lazy("Recommendation withdrawn; the case stays in vetting."),
+)
 
 
 # --- templates --------------------------------------------------------------------------------

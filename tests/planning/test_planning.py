@@ -248,3 +248,60 @@ def test_a_new_plan_without_planners_is_refused(people, cells):
     response = signed_in(people["coordinator"]).post(reverse("planning:new", args=[case.pk]), {})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
     assert not Plan.objects.exists()
+
+
+# --- changing the planners --------------------------------------------------------------------
+
+
+def test_a_removed_planner_loses_the_plan_at_once_and_the_new_one_gets_it(people, cells, plan):
+    from passage.core.access import get_check_in_or_404, get_step_or_404
+
+    old, new = people["planner"], make_user("planner-2", Role.PLANNER, cells=[cells["north"]])
+    step = actions.add_step(
+        old, plan, title="Bus", details="Gate 3", owner=old, due_at=None, status="todo"
+    )
+    check_in = actions.schedule_check_in(old, plan, due_at=timezone.now() + timedelta(hours=2))
+    Alert.objects.create(recipient=old, plan=plan, kind=Alert.Kind.MISSED_CHECK_IN)
+    assert get_plan_or_404(old, plan.pk) and not can(new, Action.VIEW_PLAN, plan)
+
+    actions.change_planners(people["coordinator"], plan, planners=[new])
+
+    # The same object the change went through, and a fresh one, both say no at once.
+    assert not can(old, Action.VIEW_PLAN, plan) and can(new, Action.EDIT_PLAN, plan)
+    for lookup, pk in ((get_plan_or_404, plan.pk), (get_step_or_404, step.pk)):
+        with pytest.raises(Http404):
+            lookup(old, pk)
+    with pytest.raises(Http404):
+        get_check_in_or_404(old, check_in.pk, Action.EDIT_PLAN)
+    assert get_step_or_404(new, step.pk).plan == plan
+    assert signed_in(old).get(reverse("planning:plan", args=[plan.pk])).status_code == 404
+    assert signed_in(new).get(reverse("planning:plan", args=[plan.pk])).status_code == 200
+    step.refresh_from_db()
+    assert step.owner is None  # a step's owner is always one of the plan's people
+    assert not Alert.objects.filter(recipient=old).exists()
+    record = AuditRecord.objects.get(action="plan.planners")
+    assert record.actor == people["coordinator"]
+    assert (record.detail["added"], record.detail["removed"]) == ([new.pk], [old.pk])
+    assert audit.verify().ok
+
+
+def test_only_the_approver_changes_the_planners_and_one_always_stays(people, cells, plan):
+    new = make_user("planner-2", Role.PLANNER, cells=[cells["north"]])
+    for someone in (people["planner"], people["outsider_coordinator"], people["admin"]):
+        with pytest.raises(PermissionDenied):
+            actions.change_planners(someone, plan, planners=[new])
+    for planners in ([], [people["vetter"]]):
+        with pytest.raises(PlanningError, match="at least one planner"):
+            actions.change_planners(people["coordinator"], plan, planners=planners)
+    url = reverse("planning:planners", args=[plan.pk])
+    response = signed_in(people["coordinator"]).post(url, {"planners": []})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    response = signed_in(people["planner"]).post(url, {"planners": [new.pk]})
+    assert response.status_code == 403
+    assert list(Plan.objects.get().planners.all()) == [people["planner"]]
+    assert not AuditRecord.objects.filter(action="plan.planners").exists()
+    response = signed_in(people["coordinator"]).post(
+        url, {"planners": [people["planner"].pk, new.pk]}
+    )
+    assert response.status_code == 302
+    assert set(Plan.objects.get().planners.all()) == {people["planner"], new}

@@ -109,12 +109,12 @@ def test_a_checklist_is_copied_once_and_each_check_records_who_when_and_an_encry
         people["vetter"], item, status="done", note="Two IDs seen: NRC and army card"
     )
     item.refresh_from_db()
-    assert (item.status, item.updated_by, item.note) == (
+    assert (item.status, item.recorded_by, item.note) == (
         "done",
         people["vetter"],
         "Two IDs seen: NRC and army card",
     )
-    assert item.updated_at is not None
+    assert item.recorded_at is not None
     assert "NRC" not in raw(ChecklistItem, item.pk, "note")
     record = AuditRecord.objects.filter(action="vetting.item").get()
     assert record.detail == {"case": str(case.pk), "status": "done"}
@@ -147,7 +147,7 @@ def test_a_bad_check_gets_a_clear_error_and_saves_nothing(people, case):
         assert response.status_code == 400
         assert "errorlist" in response.content.decode()
     item.refresh_from_db()
-    assert item.status == "not_done" and item.updated_by is None
+    assert item.status == "not_done" and item.recorded_by is None
 
 
 # --- references ---------------------------------------------------------------------------------
@@ -408,3 +408,79 @@ def test_the_vetting_page_read_is_audited_and_shows_the_screening_panel(people, 
     body = signed_in(people["vetter"]).get(reverse("vetting:case", args=[case.pk])).content.decode()
     assert 'id="screening"' in body and "Standard vetting" in body
     assert AuditRecord.objects.filter(action="vetting.read", object_id=str(case.pk)).exists()
+
+
+# --- withdrawing a recommendation -------------------------------------------------------------
+
+
+def test_the_recommender_withdraws_a_waiting_recommendation_and_the_approver_sees_it_go(
+    people, cells, case
+):
+    approver = second_coordinator(cells)
+    decision = pending_clearance(people, case)
+    approve_url = reverse("vetting:approve", args=[decision.pk])
+    withdraw_url = reverse("vetting:withdraw", args=[decision.pk])
+    page = reverse("vetting:case", args=[case.pk])
+    assert approve_url in signed_in(approver).get(page).content.decode()
+    # Only the recommender is offered the withdrawal.
+    assert withdraw_url in signed_in(people["vetter"]).get(page).content.decode()
+    assert withdraw_url not in signed_in(approver).get(page).content.decode()
+
+    response = signed_in(people["vetter"]).post(withdraw_url, {"note": "Interview not done"})
+
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    case.refresh_from_db()
+    assert (decision.status, decision.decided_by) == (Decision.Status.WITHDRAWN, people["vetter"])
+    assert decision.withdraw_note == "Interview not done"
+    assert "Interview" not in raw(Decision, decision.pk, "withdraw_note")
+    assert case.stage == Stage.VETTING
+    record = AuditRecord.objects.get(action="vetting.withdraw")
+    assert (record.actor, record.object_id) == (people["vetter"], str(decision.pk))
+    body = signed_in(approver).get(page).content.decode()
+    assert approve_url not in body and "Withdrawn by the person who recommended it" in body
+    response = signed_in(approver).post(approve_url)
+    assert response.status_code == 400 and "no longer waiting" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Stage.VETTING
+
+
+def test_a_withdrawn_recommendation_cannot_be_approved_even_from_a_stale_copy(people, cells, case):
+    approver = second_coordinator(cells)
+    pending_clearance(people, case)
+    # Both loaded while it was waiting, as two requests racing would have them.
+    seen_by_approver = Decision.objects.select_related("case").get()
+    seen_by_vetter = Decision.objects.select_related("case").get()
+    actions.withdraw(people["vetter"], seen_by_vetter, note="Wrong person")
+    with pytest.raises(VettingError, match="no longer waiting"):
+        actions.approve(approver, seen_by_approver)
+    case.refresh_from_db()
+    assert case.stage == Stage.VETTING
+    assert Decision.objects.get().status == Decision.Status.WITHDRAWN
+
+
+def test_an_approved_recommendation_can_no_longer_be_withdrawn(people, cells, case):
+    approver = second_coordinator(cells)
+    pending_clearance(people, case)
+    seen_by_vetter = Decision.objects.select_related("case").get()
+    actions.approve(approver, Decision.objects.select_related("case").get())
+    with pytest.raises(VettingError, match="no longer waiting"):
+        actions.withdraw(people["vetter"], seen_by_vetter, note="Too late")
+    assert Decision.objects.get().status == Decision.Status.APPROVED
+    assert not AuditRecord.objects.filter(action="vetting.withdraw").exists()
+
+
+def test_only_the_recommender_withdraws_and_always_with_a_reason(people, cells, case):
+    decision = pending_clearance(people, case)
+    for someone in (people["coordinator"], second_coordinator(cells), people["intake"]):
+        with pytest.raises(PermissionDenied):
+            actions.withdraw(someone, decision, note="Not mine")
+    with pytest.raises(VettingError, match="Say why"):
+        actions.withdraw(people["vetter"], decision, note="")
+    response = signed_in(people["vetter"]).post(
+        reverse("vetting:withdraw", args=[decision.pk]), {"note": "  "}
+    )
+    assert response.status_code == 400 and "Say why you withdraw it" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.PENDING and decision.withdraw_note is None
+    assert not AuditRecord.objects.filter(action="vetting.withdraw").exists()
