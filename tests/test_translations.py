@@ -1,11 +1,16 @@
-"""The Burmese catalogue: complete, right placeholders, current with the source, and used.
+"""The Burmese catalogues: complete, right placeholders, current with the source, and used.
+
+There are two: the project's (`passage/locale/`) and the public form's own
+(`passage/public/locale/`, requester-facing, so the public app can be published alone). Both are
+checked alike.
 
 A new `_()` or `{% translate %}` string without a Burmese translation fails
 `test_the_catalogue_is_current_with_the_source`: it re-extracts every message from a copy of
 `passage/` with `makemessages` (which needs GNU gettext's xgettext: `make browser-deps` installs
 it) and compares. To fix it: `.venv/bin/passage makemessages -l my --ignore=.venv --ignore=var
 --ignore=benchmarks --ignore=tests`, translate the new entries in
-`passage/locale/my/LC_MESSAGES/django.po` (see docs/glossary-my.md), then
+`passage/locale/my/LC_MESSAGES/django.po` or `passage/public/locale/my/LC_MESSAGES/django.po`
+(see docs/glossary-my.md), then
 `.venv/bin/passage compilemessages --ignore=.venv`.
 """
 
@@ -21,17 +26,22 @@ import django
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from passage.cases.models import Case
+from passage.core import crypto
+from tests.aftercare.helpers import make_need
 from tests.conftest import make_case, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "passage" / "locale"
 PO = LOCALE / "my" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+PUBLIC_PO = ROOT / "passage" / "public" / "locale" / "my" / "LC_MESSAGES" / "django.po"
+CATALOGUES = pytest.mark.parametrize("po", [PO, PUBLIC_PO], ids=["project", "public"])
 
 # Words that are the same in Burmese: names of apps and services.
 SAME_IN_BURMESE = {"Signal", "Telegram", "Facebook"}
@@ -131,17 +141,19 @@ def placeholders(text: str) -> Counter:
 # --- the catalogue itself ---------------------------------------------------------------------
 
 
-def test_the_header_says_burmese_with_one_plural_form():
-    header = read_po(PO)[0]
+@CATALOGUES
+def test_the_header_says_burmese_with_one_plural_form(po):
+    header = read_po(po)[0]
     assert header["msgid"] == ""
     assert "fuzzy" not in header["flags"]
     assert "Language: my\n" in header["msgstr"][0]
     assert "Plural-Forms: nplurals=1; plural=0;\n" in header["msgstr"][0]
 
 
-def test_every_message_is_translated_and_none_is_fuzzy():
+@CATALOGUES
+def test_every_message_is_translated_and_none_is_fuzzy(po):
     untranslated, fuzzy = [], []
-    for entry in messages(read_po(PO)):
+    for entry in messages(read_po(po)):
         if "fuzzy" in entry["flags"]:
             fuzzy.append(label(entry))
         if not entry["msgstr"] or not all(s.strip() for s in entry["msgstr"].values()):
@@ -152,24 +164,26 @@ def test_every_message_is_translated_and_none_is_fuzzy():
     assert not fuzzy, "fuzzy (check and clear the flag):\n" + "\n".join(fuzzy)
 
 
-def test_translations_are_burmese_not_copies_of_the_english():
+@CATALOGUES
+def test_translations_are_burmese_not_copies_of_the_english(po):
     copies = [
         label(e)
-        for e in messages(read_po(PO))
+        for e in messages(read_po(po))
         if e["msgstr"].get(0) == e["msgid"] and e["msgid"] not in SAME_IN_BURMESE
     ]
     assert not copies, "left in English:\n" + "\n".join(copies)
     no_burmese = [
         label(e)
-        for e in messages(read_po(PO))
+        for e in messages(read_po(po))
         if e["msgid"] not in SAME_IN_BURMESE and not re.search("[\u1000-\u109f]", e["msgstr"][0])
     ]
     assert not no_burmese, "no Burmese letter in:\n" + "\n".join(no_burmese)
 
 
-def test_placeholders_are_the_same_as_in_the_english():
+@CATALOGUES
+def test_placeholders_are_the_same_as_in_the_english(po):
     wrong = []
-    for entry in messages(read_po(PO)):
+    for entry in messages(read_po(po)):
         sources = [entry["msgid"]] + ([entry["msgid_plural"]] if "msgid_plural" in entry else [])
         for text in entry["msgstr"].values():
             # A plural's one Burmese form follows the plural English (it may drop a count
@@ -179,12 +193,13 @@ def test_placeholders_are_the_same_as_in_the_english():
     assert not wrong, "placeholders differ from the English:\n" + "\n".join(wrong)
 
 
-def test_the_compiled_catalogue_matches_the_po_file():
+@CATALOGUES
+def test_the_compiled_catalogue_matches_the_po_file(po):
     """The .mo is committed (a fresh machine needs no gettext to run); it must not be stale."""
-    with MO.open("rb") as f:
+    with po.with_suffix(".mo").open("rb") as f:
         catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
     stale = []
-    for entry in messages(read_po(PO)):
+    for entry in messages(read_po(po)):
         msgid = entry["msgid"]
         if "msgctxt" in entry:
             msgid = f"{entry['msgctxt']}\x04{msgid}"
@@ -209,16 +224,20 @@ def test_the_catalogue_is_current_with_the_source(tmp_path, monkeypatch):
     )
     monkeypatch.chdir(tmp_path)
     with override_settings(LOCALE_PATHS=[copy / "locale"]):
+        # Files under passage/public/ go to the public app's own catalogue, the rest to the
+        # project's: makemessages picks the nearest `locale` folder.
         call_command("makemessages", locale=["my"], verbosity=0)
-    fresh = {
-        key_of(e): e for e in messages(read_po(copy / "locale" / "my" / "LC_MESSAGES" / PO.name))
-    }
-    committed = {key_of(e) for e in messages(read_po(PO))}
-    new = [label(fresh[k]) for k in fresh if k not in committed]
-    gone = [repr(k[1]) for k in committed if k not in fresh]
+    new, gone, fuzzy = [], [], []
+    for po in (PO, PUBLIC_PO):
+        fresh_po = copy / po.relative_to(ROOT / "passage")
+        fresh = {key_of(e): e for e in messages(read_po(fresh_po))}
+        committed = {key_of(e) for e in messages(read_po(po))}
+        where = po.relative_to(ROOT)
+        new += [f"{where}: {label(fresh[k])}" for k in fresh if k not in committed]
+        gone += [f"{where}: {k[1]!r}" for k in committed if k not in fresh]
+        fuzzy += [f"{where}: {label(e)}" for e in fresh.values() if "fuzzy" in e["flags"]]
     assert not new, "new messages to translate (see this file's docstring):\n" + "\n".join(new)
     assert not gone, "messages no longer in the source (re-run makemessages):\n" + "\n".join(gone)
-    fuzzy = [label(e) for e in fresh.values() if "fuzzy" in e["flags"]]
     assert not fuzzy, "\n".join(fuzzy)
 
 
@@ -294,3 +313,66 @@ def test_form_errors_from_django_itself_are_in_burmese(people):
     assert "ကိန်းပြည့် ထည့်ပါ။" in html
     assert "This field is required." not in html
     assert "Enter a whole number." not in html
+
+
+# --- strings that were left in English ----------------------------------------------------------
+
+SEALED_MY = "Passage ကို သော့ခတ်ထားသည်"
+
+
+def test_the_sealed_page_title_is_in_burmese_and_english(org):
+    crypto.forget_keys()  # sealed, as after a restart; the autouse fixture unseals after
+    html = Client().get("/cases/").content.decode()
+    title = re.search(r"<title>(.*)</title>", html).group(1)
+    assert "Passage is sealed" in title and SEALED_MY in title
+
+
+@pytest.mark.parametrize(("language", "detail"), [("my", f"{SEALED_MY}။"), (None, None)])
+def test_the_api_says_it_is_sealed_in_the_request_s_language(org, language, detail):
+    crypto.forget_keys()
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    response = Client().get(reverse("api:list_cases"), **headers)
+    assert response.status_code == 503
+    assert response.json() == {"detail": detail or "Passage is sealed."}
+
+
+def test_the_import_form_s_row_limit_is_in_the_reader_s_language(people):
+    from passage.exports.spreadsheet import MAX_ROWS
+
+    client, headers = burmese_client(people["coordinator"], "cookie")
+    html = client.get(reverse("exports:import"), **headers).content.decode()
+    assert f"အတန်း အများဆုံး {MAX_ROWS} တန်း" in html
+    assert "first row the column titles" not in html
+    english = signed_in(people["coordinator"]).get(reverse("exports:import")).content.decode()
+    assert f"up to {MAX_ROWS} rows" in english
+
+
+def test_the_burmese_checklist_page_leads_with_the_burmese_checks(people):
+    client, headers = burmese_client(people["coordinator"], "cookie")
+    html = client.get(reverse("vetting:templates"), **headers).content.decode()
+    burmese = html.index("လွတ်လပ်သော နည်းလမ်းနှစ်ခုဖြင့် ကိုယ်ရေးအချက်အလက် အတည်ပြုပြီး")
+    english = html.index('<span lang="en">Identity confirmed by two independent means</span>')
+    assert burmese < english
+    page = signed_in(people["coordinator"]).get(reverse("vetting:templates")).content.decode()
+    assert "<li>Identity confirmed by two independent means · " in page
+
+
+def test_open_and_step_are_worded_for_each_sense_in_burmese(people, cells):
+    """A button that opens is not an open need; a stage of a case is not a step of a plan."""
+    client, headers = burmese_client(people["coordinator"], "cookie")
+    dashboard = client.get(reverse("reports:dashboard"), **headers).content.decode()
+    assert '<th scope="col">အဆင့်</th>' in dashboard
+    assert "အဆင့်ခွဲ" not in dashboard
+
+    need = make_need(people, cells["north"])
+    need.case.assignees.add(people["caseworker"])
+    client, headers = burmese_client(people["caseworker"], "cookie")
+    needs = client.get(reverse("aftercare:open_needs"), **headers).content.decode()
+    assert "မဖြည့်ဆည်းရသေး" in needs
+    assert "ဖွင့်မည်" not in needs and "ဖွင့်ရန်" not in needs
+
+    check = Client().get(reverse("public:check") + "?lang=my").content.decode()
+    assert "ဖွင့်မည်</button>" in check
+    with translation.override("my"):
+        assert pgettext("exit plan", "Step") == "အဆင့်ခွဲ"
+        assert pgettext("stage of a case", "Step") == "အဆင့်"

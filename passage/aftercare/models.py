@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedTextField
@@ -23,7 +24,8 @@ class NeedKind(models.TextChoices):
 
 
 class NeedStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    # "Open" is also a button; Burmese words the two differently.
+    OPEN = "open", pgettext_lazy("need status", "Open")
     IN_PROGRESS = "in_progress", _("Being provided")
     MET = "met", _("Met")
     CANCELLED = "cancelled", _("No longer needed")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Cell
@@ -10,8 +11,11 @@ from passage.exports.spreadsheet import MAX_ROWS
 class UploadForm(forms.Form):
     sheet = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("A .csv (UTF-8) or .xlsx file, first row the column titles, up to %(n)d rows.")
-        % {"n": MAX_ROWS},
+        # `%` on a lazy string translates it at import time, in English: format_lazy waits.
+        help_text=format_lazy(
+            _("A .csv (UTF-8) or .xlsx file, first row the column titles, up to {n} rows."),
+            n=MAX_ROWS,
+        ),
     )
     default_channel = forms.ChoiceField(
         label=_("Channel, where the sheet does not say"), choices=Channel.choices, initial="phone"

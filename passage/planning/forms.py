@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passage.accounts.models import User
 from passage.accounts.roles import Role
@@ -48,7 +49,8 @@ class PlanForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    title = forms.CharField(label=_("Step"), max_length=200)
+    # A step of an exit plan; the dashboard's "Step" is a stage of a case, another Burmese word.
+    title = forms.CharField(label=pgettext_lazy("exit plan", "Step"), max_length=200)
     details = _text(_("Details: route, meeting point, safe house, contacts"))
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due_at = _when(_("Due"), required=False)

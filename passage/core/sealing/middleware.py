@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from passage.core.sealing import keyring, state
 
@@ -16,7 +17,9 @@ SETUP_PATHS = ("/accounts/setup/",)
 
 def sealed_response(request, *, missing_keyring: bool = False) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Passage is sealed."}, status=503)
+        # This runs before LocaleMiddleware: take the request's language (else English) here.
+        with translation.override(translation.get_language_from_request(request)):
+            return JsonResponse({"detail": translation.gettext("Passage is sealed.")}, status=503)
     html = render_to_string(
         "sealing/sealed.html", {"missing_keyring": missing_keyring}, request=None
     )
