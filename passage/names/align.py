@@ -13,6 +13,8 @@ CREDIT_CACHE_MAX = 500_000
 # Keys are Syllable.sid numbers, never reused, so a kept credit cannot go stale.
 _pair_credit: dict[tuple[int, int], float] = {}
 _run_keys: dict[tuple[int, ...], tuple[str, str]] = {}
+# The left side of the last alignment and its _side(), reused while it is the same object.
+_last_left: tuple = (None, None)
 
 
 def align(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> tuple[float, list[Reason]]:
@@ -59,11 +61,15 @@ def align_credit(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> float:
     best = [-1.0] * ((n + 1) * width)
     best[0] = 0.0
     pair_get = _pair_credit.get
-    ia, ib = tuple(s.sid for s in a), tuple(s.sid for s in b)
-    # Run-together steps compare the keys of one syllable with those of k syllables joined:
-    # runs_a[k][i] are the keys of a[i : i + k], each kept by sids (pairs of sides are too many).
-    runs_a = [[_keys(a, ia, i, k) for i in range(n - k + 1)] for k in range(MAX_JOIN + 1)]
-    runs_b = [[_keys(b, ib, j, k) for j in range(m - k + 1)] for k in range(MAX_JOIN + 1)]
+    # Run-together steps compare the keys of one syllable with those of k syllables joined.
+    global _last_left
+    last = _last_left
+    if last[0] is a:  # one query against many candidates: its side is worked out once
+        ia, runs_a = last[1]
+    else:
+        ia, runs_a = _side(a)
+        _last_left = (a, (ia, runs_a))
+    ib, runs_b = _side(b)
     for i in range(n + 1):
         for j in range(m + 1):
             cell = i * width + j
@@ -91,6 +97,16 @@ def align_credit(a: tuple[Syllable, ...], b: tuple[Syllable, ...]) -> float:
                     if credit is not None and here + credit * k > best[cell + k * width + 1]:
                         best[cell + k * width + 1] = here + credit * k
     return best[-1]
+
+
+def _side(syllables: tuple[Syllable, ...]):
+    """The sids of one side, and runs[k][i]: the run_keys of syllables[i : i + k] (k ≥ 1)."""
+    sids = tuple(s.sid for s in syllables)
+    n = len(syllables)
+    runs = [[]] + [
+        [_keys(syllables, sids, i, k) for i in range(n - k + 1)] for k in range(1, MAX_JOIN + 1)
+    ]
+    return sids, runs
 
 
 def _keys(syllables: tuple[Syllable, ...], sids: tuple[int, ...], i: int, k: int):
