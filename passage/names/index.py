@@ -8,6 +8,7 @@ import hmac
 import itertools
 import multiprocessing as mp
 import os
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
@@ -180,22 +181,23 @@ class NameIndex:
         """
         names = list(names)
         if processes is None:
-            processes = min(len(os.sched_getaffinity(0)), len(names) // MIN_PER_PROCESS)
+            processes = min(_cores(), len(names) // MIN_PER_PROCESS)
         if processes <= 1 or "fork" not in mp.get_all_start_methods():
             return [self.search(n, threshold, limit, budget) for n in names]
         size = max(1, min(CHUNK, -(-len(names) // processes)))
         chunks = [names[i : i + size] for i in range(0, len(names), size)]
         global _forked
-        _forked = (self, threshold, limit, budget)
-        # Objects that exist now are left out of the workers' garbage collection, which would
-        # otherwise touch (and so copy) every page of the index.
-        gc.freeze()
-        try:
-            with mp.get_context("fork").Pool(processes) as pool:
-                results = pool.map(_search_chunk, chunks, chunksize=1)
-        finally:
-            gc.unfreeze()
-            _forked = None
+        with _fork_lock:  # workers read _forked when forked: one batch at a time sets it
+            _forked = (self, threshold, limit, budget)
+            # Objects that exist now are left out of the workers' garbage collection, which
+            # would otherwise touch (and so copy) every page of the index.
+            gc.freeze()
+            try:
+                with mp.get_context("fork").Pool(processes) as pool:
+                    results = pool.map(_search_chunk, chunks, chunksize=1)
+            finally:
+                gc.unfreeze()
+                _forked = None
         return [hits for chunk in results for hits in chunk]
 
     def _parsed(self, record_id: Hashable) -> ParsedName:
@@ -240,6 +242,14 @@ def _most_shared(postings: list, budget: int) -> set[Hashable]:
 
 # The index and search arguments a forked worker of search_many inherits.
 _forked: tuple | None = None
+_fork_lock = threading.Lock()
+
+
+def _cores() -> int:
+    """Cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _search_chunk(names: list[str]) -> list[list[tuple[Hashable, float, list[Reason]]]]:

@@ -4,6 +4,7 @@ import csv
 from itertools import product
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +72,10 @@ def test_candidates_under_a_budget_are_those_sharing_the_most_keys():
     index.add_many([(100 + i, "Aung Kyaw") for i in range(3)])
     assert index.candidates("Aung Kyaw", budget=3) == {100, 101, 102}
     assert len(index.candidates("Aung Kyaw", budget=10)) == 10
+
+
+def test_search_many_raises_the_clear_error_of_a_bad_name_from_a_worker():
+    index = NameIndex(b"k" * 32)
+    index.add(1, "Kyaw Htoo")
+    with pytest.raises(InvalidName, match="no name"):
+        index.search_many(["Kyaw Htoo", "1234"] * 10, processes=2)
