@@ -398,6 +398,19 @@ API_MATRIX = {
             "other": expect(404, coordinator=200, anonymous=401),
         },
     ),
+    # Figures, suppressed, to the roles that see them on the web: coordinators and analysts.
+    "api:read_dashboard_figures": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, analyst=200, anonymous=401)},
+    ),
+    "api:read_summary_figures": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, analyst=200, anonymous=401)},
+    ),
     "api:move_case": (
         "post",
         "case",

@@ -200,6 +200,11 @@ def outcomes_table(f: queries.Filters) -> Table:
     )
 
 
+def dashboard_tables(f: queries.Filters) -> list[Table]:
+    """The dashboard's tables in the order the page (and the API) shows them."""
+    return [requests_table(f), *arrivals_tables(f), outcomes_table(f)]
+
+
 @dataclass
 class FunnelStep:
     stage: str

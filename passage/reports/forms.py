@@ -30,9 +30,11 @@ class FiguresFilterForm(forms.Form):
         data = super().clean()
         today = timezone.localdate()
         end = data.get("end") or today
-        start = data.get("start") or (end - timedelta(days=365))
-        if start < EARLIEST or end > today + timedelta(days=1):
+        start = data.get("start") or EARLIEST
+        if start < EARLIEST or end < EARLIEST or end > today + timedelta(days=1):
             raise ValidationError(_("Choose dates between 2000 and today."))
+        # Only now, on a date known to be recent: a year before 0001-01-01 does not exist.
+        start = data.get("start") or max(EARLIEST, end - timedelta(days=365))
         if start > end:
             raise ValidationError(_("The period must start before it ends."))
         if (end - start).days > LONGEST_PERIOD_DAYS:

@@ -13,7 +13,7 @@ def dashboard(request):
     actions.view_dashboard(request.user, form.described(), request=request)
     f = form.filters()
     steps, funnel_chart = figures.funnel(f)
-    tables = [figures.requests_table(f), *figures.arrivals_tables(f), figures.outcomes_table(f)]
+    tables = figures.dashboard_tables(f)
     return render(
         request,
         "reports/dashboard.html",

@@ -92,6 +92,16 @@ def test_filters_are_validated_and_bad_ones_fall_back_to_the_default(people, arr
     assert "Navy" in body and 'role="alert"' not in body
 
 
+def test_a_date_at_the_edge_of_the_calendar_is_an_error_not_a_crash(people):
+    client = signed_in(people["analyst"])
+    for query in ({"end": "0001-01-01"}, {"start": "0001-01-01"}):
+        response = client.get(reverse("reports:dashboard"), query)
+        assert response.status_code == 200, query
+        assert "Choose dates between 2000 and today." in response.content.decode(), query
+    response = client.get(reverse("reports:dashboard"), {"end": "2000-01-01"})
+    assert response.status_code == 200 and 'role="alert"' not in response.content.decode()
+
+
 def test_viewing_the_dashboard_is_audited_with_its_filters(people, arrivals):
     signed_in(people["analyst"]).get(reverse("reports:dashboard"), {"region": "sagaing"})
     record = AuditRecord.objects.filter(action="figures.view_dashboard").last()
