@@ -37,11 +37,15 @@ def issue(issued_at: float | None = None) -> str:
     return signing.dumps({"n": secrets.token_urlsafe(16), "t": now}, salt=SALT, compress=False)
 
 
-def check_daily_limit() -> None:
-    """Raise TokenError once today's messages reach the limit. Concurrent posts may each pass
-    the count: the limit stops a flood, it is not exact to the message."""
+def daily_limit_reached() -> bool:
+    """Concurrent posts may each pass the count: the limit stops a flood, not exact to the one."""
     today = timezone.localdate()
-    if Submission.objects.filter(received_on=today).count() >= settings.PUBLIC_DAILY_LIMIT:
+    return Submission.objects.filter(received_on=today).count() >= settings.PUBLIC_DAILY_LIMIT
+
+
+def check_daily_limit() -> None:
+    """Raise TokenError once today's messages reach the limit."""
+    if daily_limit_reached():
         raise TokenError(
             _(
                 "We are sorry: we have received as many messages today as we can take. "

@@ -78,7 +78,14 @@ def start(request):
     if request.method == "POST":
         form.data = form.data.copy()
         form.data["token"] = tokens.issue()
-    return _render(request, "public/start.html", {"form": form}, status=400 if form.errors else 200)
+    # Said before anyone writes a long message in vain; a POST is refused by the action anyway.
+    closed = request.method == "GET" and tokens.daily_limit_reached()
+    return _render(
+        request,
+        "public/start.html",
+        {"form": form, "closed": closed},
+        status=400 if form.errors else 200,
+    )
 
 
 @public_page

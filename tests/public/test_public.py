@@ -302,6 +302,12 @@ def test_the_form_takes_submissions_while_sealed_and_they_open_after_unsealing(o
     assert b"Kyaw Htoo" in sealed_box.open_for_organisation(bytes(Submission.objects.get().sealed))
 
 
+COME_BACK = (
+    "We are sorry: we have received as many messages today as we can take. Please come back "
+    "tomorrow. If you have a code name, you can still read our replies."
+)
+
+
 @override_settings(PUBLIC_DAILY_LIMIT=2)
 @pytest.mark.parametrize("lang", ["en", "my"])
 def test_past_the_daily_limit_the_form_says_so_kindly_and_saves_nothing(org, lang):
@@ -322,6 +328,10 @@ def test_past_the_daily_limit_the_form_says_so_kindly_and_saves_nothing(org, lan
     assert FORM["message"] in response.content.decode()
     assert (Source.objects.count(), Submission.objects.count()) == (2, 2)
     assert SpentFormToken.objects.count() == 2
+    # Someone arriving now is told before they write.
+    page = Client().get(reverse("public:start") + f"?lang={lang}").content.decode()
+    with translation.override(lang):
+        assert translation.gettext(COME_BACK) in page
 
     # A requester with a receipt cannot add to the day's messages either, but still reads.
     page = Client().post(
@@ -339,6 +349,7 @@ def test_past_the_daily_limit_the_form_says_so_kindly_and_saves_nothing(org, lan
 
 @override_settings(PUBLIC_DAILY_LIMIT=1)
 def test_the_daily_limit_counts_only_today(org):
+    assert COME_BACK not in Client().get(reverse("public:start")).content.decode()
     assert submit().status_code == 200
     assert submit().status_code == 400
     Submission.objects.update(received_on=timezone.localdate() - timedelta(days=1))
