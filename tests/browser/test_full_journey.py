@@ -6,10 +6,12 @@ who did none of the vetting approves; a planner plans the exit; a missed check-i
 alert through a real worker pass; the person arrives; a caseworker records a need and a
 statement; the intake officer replies; the requester reads the reply with their receipt.
 
-Screenshots land in var/screenshots/full-journey/, key steps in English and Burmese.
+Every step's screen lands in var/screenshots/en/ and var/screenshots/my/ under the same name
+(e.g. my/05-vetting-approved.png), each checked to be in its language before it is saved.
 """
 
 import re
+import shutil
 import time
 from datetime import timedelta
 from importlib import import_module
@@ -41,27 +43,74 @@ NAMES = ["ကျော်ထူး", "Kyaw Htoo"]
 MESSAGE = "I want to leave my battalion with my wife. Signal only, please."
 REPLY = "We read your message. Someone will contact you on Signal this week."
 WORKER = ["db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0"]
-FOLDER = SCREENSHOTS / "full-journey"
+LANGUAGES = ("en", "my")
 WAIT_MS = 15_000
+# The issue's journey, one number per step: every one is saved in both languages.
+STEPS = {
+    1: "the public form",
+    2: "intake",
+    3: "screening",
+    4: "vetting with two people (the recommendation)",
+    5: "vetting with two people (the approval)",
+    6: "a plan with steps",
+    7: "the missed check-in alert the planner sees",
+    8: "arrived",
+    9: "an after-care need",
+    10: "testimony with consent",
+    11: "the requester reads the reply",
+}
+# Letters of each script in what the page shows (not its markup).
+SCRIPTS_JS = """() => {
+  const text = document.body.innerText;
+  return {
+    burmese: (text.match(/[\u1000-\u109f]/g) || []).length,
+    latin: (text.match(/[A-Za-z]/g) || []).length,
+  };
+}"""
 
 
 def totp_code(device: TOTPDevice) -> str:
     return f"{TOTP(device.bin_key).token():06d}"
 
 
+def assert_in_language(page, lang: str) -> None:
+    """The page is really in `lang`: its lang attribute, and most of the letters it shows.
+
+    What people typed (an English message, a Burmese name, a Latin pseudonym) shows in both
+    languages, so the test is the balance of the letters, not their absence.
+    """
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    seen = page.evaluate(SCRIPTS_JS)
+    where = f"{page.url} in {lang}: {seen}"
+    if lang == "my":
+        assert seen["burmese"] > 2 * seen["latin"], where
+    else:
+        assert seen["latin"] > 2 * seen["burmese"], where
+
+
 class Shots:
-    """Numbered full-page screenshots in var/screenshots/full-journey/."""
+    """Full-page screenshots, var/screenshots/<language>/NN-name.png, NN the journey's step."""
 
     def __init__(self):
-        FOLDER.mkdir(parents=True, exist_ok=True)
-        for old in FOLDER.glob("*.png"):
-            old.unlink()
-        self.taken = []
+        shutil.rmtree(SCREENSHOTS / "full-journey", ignore_errors=True)  # this test's old layout
+        for lang in LANGUAGES:
+            (SCREENSHOTS / lang).mkdir(parents=True, exist_ok=True)
+            for old in (SCREENSHOTS / lang).glob("*.png"):
+                old.unlink()
+        self.taken = {lang: [] for lang in LANGUAGES}
 
-    def __call__(self, page, name: str):
-        path = FOLDER / f"{len(self.taken) + 1:02d}-{name}.png"
+    def __call__(self, page, lang: str, step: int, name: str) -> None:
+        assert_in_language(page, lang)
+        path = SCREENSHOTS / lang / f"{step:02d}-{name}.png"
         page.screenshot(path=path, full_page=True)
-        self.taken.append(path)
+        self.taken[lang].append(path.name)
+
+    def both(self, page, step: int, name: str) -> None:
+        """A staff page in English, then in Burmese through the header's switch, then back."""
+        self(page, "en", step, name)
+        set_language(page, "my")
+        self(page, "my", step, name)
+        set_language(page, "en")
 
 
 def set_language(page, code: str) -> None:
@@ -70,12 +119,13 @@ def set_language(page, code: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
-def in_both_languages(shots, page, name: str) -> None:
-    """A screenshot in English, then the same page in Burmese, then back to English."""
-    shots(page, name)
-    set_language(page, "my")
-    shots(page, f"{name}-my")
-    set_language(page, "en")
+def fill_public_form(page) -> None:
+    page.fill("#id_message", MESSAGE)
+    page.fill("#id_names", "\n".join(NAMES))
+    page.fill("#id_contact_handle", "@kyaw_htoo_test")
+    page.select_option("#id_branch", "army")
+    page.select_option("#id_rank", "corporal")
+    page.select_option("#id_region", "sagaing")
 
 
 @pytest.fixture
@@ -145,38 +195,33 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     requester.set_default_timeout(WAIT_MS)
     public = requester.new_page()
     public.goto(origin + "/public/?lang=my")
-    expect(public.locator("html")).to_have_attribute("lang", "my")
-    shots(public, "public-form-my")
+    shots(public, "my", 1, "public-form")
     public.goto(origin + "/public/?lang=en")
     # The one-time form token is a hidden field: no stray "Token" label for the requester.
     expect(public.locator("label", has_text="Token")).to_have_count(0)
     expect(public.locator("input[name=token]")).to_have_attribute("type", "hidden")
-    public.fill("#id_message", MESSAGE)
-    public.fill("#id_names", "\n".join(NAMES))
-    public.fill("#id_contact_handle", "@kyaw_htoo_test")
-    public.select_option("#id_branch", "army")
-    public.select_option("#id_rank", "corporal")
-    public.select_option("#id_region", "sagaing")
-    shots(public, "public-form")
+    fill_public_form(public)
+    shots(public, "en", 1, "public-form")
     public.get_by_role("button", name="Send securely").click()
     expect(public.locator("h1")).to_have_text("Sent. Keep this receipt.")
     code_name = public.locator("dd code").nth(0).inner_text().strip()
     passphrase = public.locator("dd code").nth(1).inner_text().strip()
     assert code_name and len(passphrase.split()) >= 5, (code_name, passphrase)
-    shots(public, "public-receipt")
+    # The receipt is shown once, so its Burmese screen is another requester's, at the end.
+    shots(public, "en", 1, "public-receipt")
 
     # 2. The intake officer logs it as a new request.
     intake = sign_in(browser, origin, staff["intake"])
     intake.goto(origin + "/public-inbox/")
     intake.get_by_role("link", name="Open").first.click()
     expect(intake.locator("main")).to_contain_text(MESSAGE)
-    shots(intake, "intake-submission")
+    shots.both(intake, 2, "intake-submission")
     intake.get_by_role("button", name="Log as a new request").click()
     expect(intake).to_have_url(re.compile(r"/cases/[0-9a-f-]{36}/$"))
     case_url = intake.url
     pseudonym = intake.locator("main h1").evaluate("h => h.firstChild.textContent").strip()
     expect(intake.locator(".messages")).to_contain_text(f"Logged as a request on {pseudonym}")
-    shots(intake, "intake-case")
+    shots.both(intake, 2, "intake-case")
 
     # 3. The coordinator assigns the team and moves the case to vetting.
     coordinator = sign_in(browser, origin, staff["coordinator"])
@@ -189,7 +234,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     coordinator.select_option("#to_stage", "vetting")
     coordinator.get_by_role("button", name="Move", exact=True).click()
     expect(coordinator.locator("main h1 .stage")).to_have_text("Vetting")
-    shots(coordinator, "assigned-and-in-vetting")
+    shots.both(coordinator, 2, "assigned-and-in-vetting")
 
     # 4. Screening found the earlier request; the vetter reviews it, checks, recommends.
     vetter = sign_in(browser, origin, staff["vetter"])
@@ -197,7 +242,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     vetter.get_by_role("link", name=re.compile("Vetting: checklist")).click()
     hit = vetter.locator("#screening .hit").first
     expect(hit).to_contain_text("Earlier request")
-    shots(vetter, "screening-hit")
+    shots.both(vetter, 3, "screening-hit")
     hit.get_by_label("False positive").check()
     hit.get_by_label("Why").fill("Different unit and age: a common name.")
     hit.get_by_role("button", name="Save review").click()
@@ -219,14 +264,14 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     decision.get_by_label("Clear", exact=True).check()
     decision.get_by_role("button", name="Recommend").click()
     expect(vetter.locator("#decision .pending")).to_contain_text("recommended by vetter")
-    in_both_languages(shots, vetter, "vetting-recommended")
+    shots.both(vetter, 4, "vetting-recommended")
 
     # 5. The coordinator, who did none of the vetting, approves: the case is cleared.
     coordinator.goto(case_url)
     coordinator.get_by_role("link", name=re.compile("Vetting: checklist")).click()
     coordinator.locator("#decision").get_by_role("button", name="Approve").click()
     expect(coordinator.locator("main h1 .stage")).to_have_text("Cleared")
-    shots(coordinator, "vetting-approved")
+    shots.both(coordinator, 5, "vetting-approved")
 
     # 6. The coordinator opens an exit plan for the planner, and decides "go".
     coordinator.goto(case_url)
@@ -243,7 +288,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     steps.locator("textarea").fill("Tea shop by the bridge, 06:00; safe house B.")
     steps.get_by_role("button", name="Add step").click()
     expect(planner.locator("#steps ol li").first).to_contain_text("Meet the driver")
-    in_both_languages(shots, planner, "plan-with-step")
+    shots.both(planner, 6, "plan-with-step")
 
     coordinator.goto(plan_url)
     go = coordinator.locator("#go")
@@ -264,17 +309,17 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     check_ins.locator("input[type=datetime-local]").fill(due.strftime("%Y-%m-%dT%H:%M"))
     check_ins.get_by_role("button", name="Schedule check-in").click()
     expect(planner.locator("#check-ins ol li").first).to_contain_text("Expected")
-    shots(planner, "check-in-scheduled")
 
     call_command(*WORKER, verbosity=0)  # not due yet: nothing raised
     assert not Alert.objects.exists()
+    shots.both(planner, 6, "check-in-scheduled")
     time.sleep(max(0.0, (due - timezone.now()).total_seconds()) + 0.2)
     call_command(*WORKER, verbosity=0)
 
     planner.goto(origin + "/planning/alerts/")
     expect(planner.locator("main")).to_contain_text("Missed check-in")
     expect(planner.locator("main")).to_contain_text(pseudonym)
-    shots(planner, "missed-check-in-alert")
+    shots.both(planner, 7, "missed-check-in-alert")
 
     # 8. The person arrives.
     planner.goto(plan_url)
@@ -283,7 +328,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     outcome.locator("textarea").fill("Safe house B, with his wife.")
     outcome.get_by_role("button", name="Record outcome").click()
     expect(planner.locator("main")).to_contain_text("Outcome: Arrived")
-    shots(planner, "arrived")
+    shots.both(planner, 8, "arrived")
 
     # 9. After-care: a need and a statement with consent.
     caseworker = sign_in(browser, origin, staff["caseworker"])
@@ -294,7 +339,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     need.locator("input[name=provider]").fill("Safe house B")
     need.get_by_role("button", name="Add").click()
     expect(caseworker.locator("table tbody tr").first).to_contain_text("Shelter")
-    in_both_languages(shots, caseworker, "after-care-need")
+    shots.both(caseworker, 9, "after-care-need")
 
     statement = caseworker.locator("form[action$='/statements/']")
     statement.locator("textarea[name=text]").fill(
@@ -303,7 +348,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     statement.locator("select[name=consent]").select_option("anonymised")
     statement.get_by_role("button", name="Record").click()
     expect(caseworker.locator("main")).to_contain_text("Anonymised")
-    shots(caseworker, "testimony-with-consent")
+    shots.both(caseworker, 10, "testimony-with-consent")
 
     # 10. The intake officer replies from the case.
     intake.goto(case_url)
@@ -311,7 +356,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     intake.locator("textarea").fill(REPLY)
     intake.get_by_role("button", name="Save reply").click()
     expect(intake.locator("#public-channel")).to_contain_text(REPLY)
-    shots(intake, "reply-saved")
+    shots.both(intake, 11, "reply-saved")
 
     # 11. The requester comes back with the receipt and reads the reply, in both languages.
     for lang in ("en", "my"):
@@ -321,7 +366,19 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
         public.locator("form button[type=submit]").click()
         expect(public.locator("main")).to_contain_text(REPLY)
         expect(public.locator("html")).to_have_attribute("lang", lang)
-        shots(public, "requester-reads-reply" + ("-my" if lang == "my" else ""))
+        shots(public, lang, 11, "requester-reads-reply")
+
+    # 12. Another requester, writing in Burmese, for the receipt's Burmese screen.
+    other = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="my-MM", timezone_id="Asia/Yangon"
+    )
+    other.set_default_timeout(WAIT_MS)
+    other_page = other.new_page()
+    other_page.goto(origin + "/public/?lang=my")
+    fill_public_form(other_page)
+    other_page.locator("form button[type=submit]").click()
+    expect(other_page.locator("dd code")).to_have_count(2)
+    shots(other_page, "my", 1, "public-receipt")
 
     browser.close()
 
@@ -347,4 +404,7 @@ def test_a_request_goes_from_the_public_form_to_after_care_and_a_reply(live_serv
     actions = set(AuditRecord.objects.values_list("action", flat=True))
     assert {"alert.raise", "plan.go"} <= actions
     assert audit.verify().ok
-    assert len(shots.taken) >= 20
+    # Every step of the journey, and every screen, in both languages.
+    assert sorted(shots.taken["en"]) == sorted(shots.taken["my"])
+    assert {int(name[:2]) for name in shots.taken["my"]} == set(STEPS)
+    assert len(shots.taken["my"]) == 16
