@@ -1,8 +1,9 @@
 """Retention: purge a person's identity N days after their last case closed.
 
 The cases stay (pseudonym, stage, dates, coarse facts), so anonymous counts for reports do not
-change; only the data keys go. Runs from `passage retention run`, daily from cron or a systemd
-timer (docs/sealing.md), and works while sealed: destroying a key needs no key.
+change; only the data keys go. Runs daily as a task in the worker (tasks.py; the worker queues the
+first run when it starts), or from `passage retention run` by cron or a systemd timer
+(docs/sealing.md). Destroying a key needs no key, but the worker runs no task while sealed.
 """
 
 from datetime import timedelta
@@ -25,6 +26,23 @@ def due(days: int, now=None):
         .select_related("person")
         .order_by("stage_changed_at")
     )
+
+
+def ensure_scheduled() -> bool:
+    """Queue the daily retention task unless retention is off or a run is already queued."""
+    from django.conf import settings
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from passage.core.sealing.tasks import run_retention
+
+    if settings.RETENTION_DAYS <= 0:
+        return False
+    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY)  # today's or tomorrow's
+    if queued.filter(task_path=run_retention.module_path).exists():
+        return False
+    run_retention.enqueue()
+    return True
 
 
 def run(days: int, now=None) -> int:

@@ -5,6 +5,13 @@ from gunicorn.app.base import BaseApplication
 from passage.wsgi import application
 
 
+def _start_key_agent(worker) -> None:
+    """In the one web process that holds keys: lend them to the task worker (docs/sealing.md)."""
+    from passage.core.sealing import agent
+
+    worker.key_agent = agent.Agent()
+
+
 class _Server(BaseApplication):
     def __init__(self, options: dict):
         self.options = options
@@ -33,6 +40,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"Warning: {workers} worker processes must each be unsealed; use 1 (with threads)."
             )
+        hooks = {"post_worker_init": _start_key_agent} if workers == 1 else {}
         self.stdout.write(f"Passage is at http://{bind}/ (Ctrl-C stops it)")
         _Server(
             {
@@ -44,5 +52,6 @@ class Command(BaseCommand):
                 "accesslog": None,
                 "errorlog": "-",
                 "loglevel": "warning",
+                **hooks,
             }
         ).run()
