@@ -96,17 +96,6 @@ class Table:
 # --- periods ---------------------------------------------------------------------------------
 
 
-def _weeks(start: datetime, end: datetime) -> list[datetime]:
-    start = timezone.localtime(start)
-    first = (start - timedelta(days=start.weekday())).replace(hour=0, minute=0, second=0)
-    first = first.replace(microsecond=0)
-    weeks, at = [], first
-    while at < end:
-        weeks.append(at)
-        at = timezone.localtime(at + timedelta(days=7)).replace(hour=0)
-    return weeks
-
-
 def _months(start: datetime, end: datetime) -> list[datetime]:
     at = timezone.localtime(start).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     months = []
@@ -150,7 +139,7 @@ BREAKDOWN_COLUMNS = {
 
 
 def requests_table(f: queries.Filters) -> Table:
-    weeks = _weeks(f.start, f.end)
+    weeks = queries.weeks(f.start, f.end)
     counts = _grid(
         queries.requests_by_week_and_channel(f), weeks, "week", Channel.values, "week", "channel"
     )

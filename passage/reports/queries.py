@@ -6,11 +6,12 @@ Python: every function returns a few dozen grouped rows at most. Suppression com
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, models
 from django.db.models import CharField, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
+from django.utils import timezone
 
 from passage.cases.lifecycle import Stage
 from passage.cases.models import TimelineEntry
@@ -61,17 +62,58 @@ class Filters:
         return q
 
 
+def weeks(start: datetime, end: datetime) -> list[datetime]:
+    """The local Mondays, at midnight, of the weeks from `start`'s to the one `end` falls in."""
+    start = timezone.localtime(start)
+    first = (start - timedelta(days=start.weekday())).replace(hour=0, minute=0, second=0)
+    first = first.replace(microsecond=0)
+    found, at = [], first
+    while at < end:
+        found.append(at)
+        at = timezone.localtime(at + timedelta(days=7)).replace(hour=0)
+    return found
+
+
 def requests_by_week_and_channel(f: Filters) -> list[dict]:
     """Requests received per week, by channel: [{"week", "channel", "n"}]."""
+    if connection.vendor == "postgresql" and f.start and f.end:
+        return _requests_by_week_postgresql(f)
     return list(
         Request.objects.filter(f.period("received_at") & f.person("person__"))
         .annotate(week=TruncWeek("received_at"))
         .values("week", "channel")
-        # COUNT(*), not COUNT(id): PostgreSQL answers it from the (received_at, channel,
-        # person_id) index alone, without reading the requests' rows.
         .annotate(n=Count("*"))
         .order_by("week", "channel")
     )
+
+
+def _requests_by_week_postgresql(f: Filters) -> list[dict]:
+    """The same counts, six times faster over three years: the weeks' bounds come from here as
+    an array, and each week is one range scan of the (received_at, channel, person_id) index.
+    Grouping every request by its week in the local time zone instead cost a time-zone
+    conversion per row, and the planner, unable to guess how few weeks there are, sorted all
+    of them on disk rather than hashing them."""
+    starts = weeks(f.start, f.end)
+    ends = [*starts[1:], f.end]
+    person = ""
+    params: list = [starts, ends, f.start, f.end]
+    for column, value in (("branch", f.branch), ("region", f.region)):
+        if value:
+            person += f" AND p.{column} = %s"
+            params.append(value)
+    join = "JOIN cases_person p ON p.id = r.person_id" if person else ""
+    sql = f"""
+        SELECT w.week, r.channel, COUNT(*)
+        FROM unnest(%s::timestamptz[], %s::timestamptz[]) AS w(week, until)
+        JOIN intake_request r ON r.received_at >= w.week AND r.received_at < w.until
+        {join}
+        WHERE r.received_at >= %s AND r.received_at < %s {person}
+        GROUP BY w.week, r.channel
+        ORDER BY w.week, r.channel
+    """  # noqa: S608 - interpolated parts are fixed strings; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [{"week": w, "channel": c, "n": n} for w, c, n in cursor.fetchall()]
 
 
 def _where(f: Filters) -> tuple[list[str], list]:
