@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedTextField
+from passage.core.records import CaseRecord
 
 
 class NeedKind(models.TextChoices):
@@ -34,12 +34,9 @@ class NeedStatus(models.TextChoices):
 OPEN_STATUSES = (NeedStatus.OPEN, NeedStatus.IN_PROGRESS)
 
 
-class Need(ChoiceLabelsMixin, models.Model):
+class Need(CaseRecord):
     """Something a person needs after arrival, and the service that meets it."""
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="needs")
     kind = models.CharField(_("need"), max_length=20, choices=NeedKind.choices)
     status = models.CharField(
@@ -95,12 +92,9 @@ class StatementQuerySet(models.QuerySet):
         return self.shown().filter(consent__in=PUBLISHABLE)
 
 
-class Statement(ChoiceLabelsMixin, models.Model):
+class Statement(CaseRecord):
     """A person's testimony, with the consent they gave for it."""
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="statements")
     text = EncryptedTextField(_("statement"))
     consent = models.CharField(_("consent"), max_length=20, choices=Consent.choices)
@@ -176,12 +170,9 @@ class LiveParticipant(models.Model):
         return f"{self.case_id} in {self.session_id}"
 
 
-class Attachment(models.Model):
+class Attachment(CaseRecord):
     """Audio or an image that belongs to a statement, stored encrypted under the case's key."""
 
-    data_key_owner = "case"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     content_type = models.CharField(max_length=40)

@@ -1,5 +1,5 @@
-"""Abstract models that case records share (vetting, planning): one definition of the id, the
-sealing key owner, and a note with who wrote it when."""
+"""Abstract models that case records share (vetting, planning, after-care): one definition of
+the id, the sealing key owner, and a note with who wrote it when."""
 
 import uuid
 
