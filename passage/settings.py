@@ -140,6 +140,17 @@ EXPORT_LINK_MINUTES = env_int("PASSAGE_EXPORT_LINK_MINUTES", 60)
 if EXPORT_LINK_MINUTES < 1:
     raise ImproperlyConfigured("PASSAGE_EXPORT_LINK_MINUTES must be at least 1")
 
+# Uploads (import spreadsheets, testimony attachments) carry identity, so they stay in memory,
+# never in a temporary file in clear (passage/core/uploads.py): at most this many megabytes of
+# files a request, the largest upload any form accepts; a larger one is refused by name. Django's
+# own in-memory threshold follows it, with room for the form's other fields (ASGI spools a request
+# body past it to disk).
+UPLOAD_MAX_BYTES = env_int("PASSAGE_UPLOAD_MAX_MB", 10) * 1024 * 1024
+if UPLOAD_MAX_BYTES < 1024 * 1024:
+    raise ImproperlyConfigured("PASSAGE_UPLOAD_MAX_MB must be at least 1")
+FILE_UPLOAD_HANDLERS = ["passage.core.uploads.MemoryOnlyUpload"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+
 # Published figures show counts below this as "<N" (passage/reports/suppression.py).
 PASSAGE_SUPPRESSION_THRESHOLD = env_int("PASSAGE_SUPPRESSION_THRESHOLD", 5)
 if PASSAGE_SUPPRESSION_THRESHOLD < 2:

@@ -2,17 +2,22 @@
 
 The type is decided by the file's content, never by its name or the browser's word for it.
 Images are decoded and re-encoded, which drops EXIF and other metadata (a phone photo's GPS
-position would otherwise travel with it). Uploads are held in memory only (MemoryOnlyUpload),
-so no clear copy lands in a temporary file.
+position would otherwise travel with it). Uploads are held in memory only
+(passage/core/uploads.py), so no clear copy lands in a temporary file.
 """
 
 import io
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 10 * 1024 * 1024
+# The project's upload handler, for every request (settings.FILE_UPLOAD_HANDLERS); named here too
+# because the attachment view sets it itself, before CSRF reads the body.
+from passage.core.uploads import MemoryOnlyUpload as MemoryOnlyUpload
+from passage.core.uploads import too_large_message
+
+MAX_BYTES = settings.UPLOAD_MAX_BYTES
 MAX_PIXELS = 40_000_000
 
 AUDIO_TYPES = {"audio/mpeg", "audio/ogg", "audio/wav", "audio/mp4"}
@@ -59,10 +64,6 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
-def too_large_message() -> str:
-    return _("The file is too large: at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
-
-
 def check(data: bytes) -> tuple[str, bytes]:
     """(content type, bytes to store) or ValidationError with a message for the user."""
     if not data:
@@ -77,17 +78,3 @@ def check(data: bytes) -> tuple[str, bytes]:
     if content_type in IMAGE_TYPES:
         data = _clean_image(data, content_type)
     return content_type, data
-
-
-class MemoryOnlyUpload(MemoryFileUploadHandler):
-    """Keep the upload in memory up to MAX_BYTES and refuse the rest: never a temporary file."""
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.activated = True
-        self.too_large = (content_length or 0) > MAX_BYTES + 64 * 1024
-
-    def receive_data_chunk(self, raw_data, start):
-        if self.too_large or start + len(raw_data) > MAX_BYTES:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=False)
-        return super().receive_data_chunk(raw_data, start)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from passage.core import uploads
 from passage.core.access import Action, can
 from passage.exports import importing
 from passage.exports.import_forms import MappingForm, UploadForm
@@ -34,6 +35,8 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         sheet = form.cleaned_data["sheet"]
         try:
+            if getattr(sheet, "too_large", False):  # past settings.UPLOAD_MAX_BYTES: not kept
+                raise SheetError(uploads.too_large_message())
             if sheet.size > MAX_BYTES:
                 raise SheetError(_("The file is larger than 5 MB. Split it and upload the parts."))
             header, rows = read_sheet(sheet.name, sheet.read())
