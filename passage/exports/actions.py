@@ -2,21 +2,18 @@
 
 import base64
 import csv
-import io
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from passage.accounts.roles import CASE_ROLES
 from passage.cases.actions import read_identity
 from passage.cases.queue import triage_queue
 from passage.core import audit
 from passage.core.access import Action, can
-from passage.exports import jobs, vault
+from passage.exports import jobs, vault, xlsx
 from passage.exports.cells import safe_cell
 from passage.exports.columns import COLUMNS
 from passage.exports.models import ExportJob
@@ -91,20 +88,12 @@ def csv_chunks(export: Export) -> Iterator[bytes]:
         yield "".join(buffer).encode("utf-8")
 
 
-def xlsx_file(export: Export, target) -> None:
-    """Write the workbook to `target` (a file object); write-only mode keeps memory flat."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="Passage")
-    sheet.append(export.header())
-    for row in export.rows():
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-    book.save(target)
+def xlsx_chunks(export: Export) -> Iterator[bytes]:
+    """The workbook as it is written, row by row, with no clear copy on disk (see xlsx.py)."""
+    return xlsx.chunks(export.header(), export.rows())
 
 
-def xlsx_bytes(export: Export) -> bytes:
-    out = io.BytesIO()
-    xlsx_file(export, out)
-    return out.getvalue()
+CHUNKS = {"csv": csv_chunks, "xlsx": xlsx_chunks}
 
 
 # --- large exports: a background job, an encrypted file, a link that expires --------------------

@@ -9,6 +9,11 @@ file is ready. Then the file and its key are deleted: by the cleanup task queued
 or by the first look at the job after it, whichever comes first. A job needs keys to run (the
 sealed reason and file key, identity reads, the audit chain), so it runs only in a worker that
 holds them; the cleanup needs none.
+
+A worker that dies mid-job (killed, out of memory, the machine restarted) leaves the job
+"running" with no one writing it. A running job that has not progressed for STALLED_AFTER is
+given up: marked failed with its reason, its `.part` file deleted, when its page is looked at or
+by the cleanup task. A worker that was only slow finds its job given up and keeps nothing.
 """
 
 import base64
@@ -18,6 +23,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,6 +35,9 @@ from passage.exports.models import ExportJob
 
 logger = logging.getLogger(__name__)
 Status, Problem = ExportJob.Status, ExportJob.Problem
+# Progress is recorded every actions.PROGRESS_STEP rows, seconds apart even with identity reads:
+# a quarter of an hour without any is a dead worker, not a slow one.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class ExportGone(Exception):
@@ -46,43 +55,41 @@ def get_job_or_404(user, job_id) -> ExportJob:
 
 
 def run_job(job_id) -> int:
-    from passage.exports.actions import Export, csv_chunks, xlsx_bytes
+    from passage.exports.actions import CHUNKS, Export
     from passage.exports.tasks import delete_expired_exports
 
     # Claimed by one worker only; a job run twice (a retried task) writes nothing the second time.
-    if not ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(status=Status.RUNNING):
+    claimed = ExportJob.objects.filter(pk=job_id, status=Status.QUEUED)
+    if not claimed.update(status=Status.RUNNING, progressed_at=timezone.now()):
         return 0
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    running = ExportJob.objects.filter(pk=job_id, status=Status.RUNNING)
     key, writer = vault.new_key(), None
     try:
         export = Export(job.owner, job.filters, job.columns, reason=job.reason)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=export.count)
-        export.on_progress = lambda n: ExportJob.objects.filter(pk=job.pk).update(rows_done=n)
+        running.update(rows_total=export.count)
+        export.on_progress = lambda n: _progress(running, n)
         writer = vault.Writer(job.pk, key)
-        if job.file_format == "csv":
-            for chunk in csv_chunks(export):
-                writer.write(chunk)
-        else:
-            writer.write(xlsx_bytes(export))
+        for chunk in CHUNKS[job.file_format](export):
+            writer.write(chunk)
         writer.close()
         now = timezone.now()
-        job.status, job.rows_total, job.rows_done = Status.DONE, export.count, export.rows_done
-        job.file_key = base64.b64encode(key).decode("ascii")
-        job.finished_at = now
-        job.expires_at = now + timedelta(minutes=settings.EXPORT_LINK_MINUTES)
+        expires_at = now + timedelta(minutes=settings.EXPORT_LINK_MINUTES)
         with transaction.atomic():
-            job.save(
-                update_fields=[
-                    "status",
-                    "rows_total",
-                    "rows_done",
-                    "file_key",
-                    "finished_at",
-                    "expires_at",
-                ]
+            # Done only if still running: a job given up as stalled meanwhile keeps nothing.
+            done = running.update(
+                status=Status.DONE,
+                rows_total=export.count,
+                rows_done=export.rows_done,
+                finished_at=now,
+                expires_at=expires_at,
             )
+            if not done:
+                raise GivenUp
+            job.file_key = base64.b64encode(key).decode("ascii")  # sealed: saved on its own
+            job.save(update_fields=["file_key"])
             audit.record(job.owner, "export.complete", job, detail=export.detail)
-            delete_expired_exports.using(run_after=job.expires_at).enqueue()
+            delete_expired_exports.using(run_after=expires_at).enqueue()
     except Exception as exc:
         if writer is not None:
             writer.discard()
@@ -92,8 +99,18 @@ def run_job(job_id) -> int:
     return export.rows_done
 
 
+class GivenUp(Exception):
+    """The job stopped being "running" under its worker: it was given up as stalled."""
+
+
+def _progress(running, rows_done: int) -> None:
+    if not running.update(rows_done=rows_done, progressed_at=timezone.now()):
+        raise GivenUp
+
+
 def _fail(job: ExportJob, exc: Exception) -> None:
-    """Nothing half-delivered: the file is gone; the job page says what went wrong."""
+    if isinstance(exc, GivenUp):
+        return  # already failed, with its reason, by give_up
     if isinstance(exc, PermissionDenied):
         problem = Problem.NO_ACCESS
     elif isinstance(exc, SealedError):
@@ -102,13 +119,43 @@ def _fail(job: ExportJob, exc: Exception) -> None:
         problem = Problem.FAILED
         # The type and where, for the operator; a message could quote a cell of the export.
         logger.error("export job %s failed: %s", job.pk, type(exc).__name__)
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=Status.FAILED, problem=problem, finished_at=timezone.now(), file_key=None
-    )
+    give_up(job, problem)
+
+
+def give_up(job: ExportJob, problem: str, *, stalled_before=None) -> bool:
+    """Nothing half-delivered: the file is gone; the job page says why. False if the job was not
+    running (or, with `stalled_before`, had progressed since then): someone else settled it."""
+    running = ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING)
+    if stalled_before is not None:
+        running = running.filter(_stalled(stalled_before))
+    now = timezone.now()
+    if not running.update(status=Status.FAILED, problem=problem, finished_at=now, file_key=None):
+        return False
+    vault.delete(job.pk)
+    job.status, job.problem, job.finished_at, job.file_key = Status.FAILED, problem, now, None
     try:
         audit.record(job.owner, "export.fail", job, detail={"problem": problem})
     except SealedError:
-        pass  # sealed mid-job: the chain cannot be written without keys; the job row says it
+        pass  # sealed: the chain cannot be written without keys; the job row says it
+    return True
+
+
+def _stalled(before) -> Q:
+    # No progress time at all: a job claimed before progress was recorded (migration 0003).
+    return Q(progressed_at__lt=before) | Q(progressed_at__isnull=True)
+
+
+def give_up_if_stalled(job: ExportJob) -> bool:
+    """True if the job was running without progress for STALLED_AFTER, and is now failed."""
+    if job.status != Status.RUNNING:
+        return False
+    return give_up(job, Problem.STALLED, stalled_before=timezone.now() - STALLED_AFTER)
+
+
+def settle(job: ExportJob) -> None:
+    """Bring a job up to date before showing it: expired, or given up as stalled."""
+    expire_if_due(job)
+    give_up_if_stalled(job)
 
 
 def expire(job: ExportJob) -> None:
@@ -128,13 +175,18 @@ def expire_if_due(job: ExportJob) -> bool:
 
 
 def delete_expired() -> int:
-    """Expire every job past its time, and remove any file no live job owns (a crashed run's
-    part file). Needs no key: destroying a file and its key needs none."""
+    """Expire every job past its time, give up stalled ones, and remove any file no live job
+    owns (a crashed run's part file). Needs no key: destroying a file and its key needs none."""
     due = ExportJob.objects.filter(status=Status.DONE, expires_at__lte=timezone.now())
     count = 0
     for job in due.only("id", "status", "expires_at"):
         expire(job)
         count += 1
+    stalled = ExportJob.objects.filter(
+        _stalled(timezone.now() - STALLED_AFTER), status=Status.RUNNING
+    )
+    for job in stalled.select_related("owner"):
+        give_up_if_stalled(job)
     live = {
         str(pk)
         for pk in ExportJob.objects.filter(status__in=[Status.RUNNING, Status.DONE]).values_list(

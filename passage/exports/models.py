@@ -46,6 +46,13 @@ class ExportJob(models.Model):
         NO_ACCESS = "no_access", _("You no longer have the rights this export needs.")
         SEALED = "sealed", _("Passage was sealed while the export was being written.")
         FAILED = "failed", _("The export could not be written. Nothing was kept; try again.")
+        STALLED = (
+            "stalled",
+            _(
+                "The export stopped part-way: the worker writing it was interrupted. "
+                "Nothing was kept; try again."
+            ),
+        )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -60,6 +67,9 @@ class ExportJob(models.Model):
     reason = EncryptedTextField(default="", blank=True)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # Set when the worker claims the job and at each step of progress: a running job whose
+    # worker died stops moving, and is given up after jobs.STALLED_AFTER.
+    progressed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     file_key = EncryptedTextField(null=True, blank=True)

@@ -151,7 +151,9 @@ def test_the_job_page_shows_progress_while_it_runs(people, cells):
     _north_cases(people, cells)
     client = signed_in(people["coordinator"])
     job = ask(client)
-    ExportJob.objects.filter(pk=job.pk).update(status="running", rows_done=250, rows_total=1000)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", rows_done=250, rows_total=1000, progressed_at=timezone.now()
+    )
     page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
     assert '<progress max="100" value="25">' in page and "250 of 1000 rows written." in page
 
@@ -288,3 +290,60 @@ def test_small_exports_stay_immediate(people, cells):
     )
     assert response.status_code == 200 and not ExportJob.objects.exists()
     assert len(csv_rows(body_of(response))) == 2
+
+
+def _crashed_mid_job(job: ExportJob, minutes_ago: float) -> vault.Writer:
+    """As a worker leaves a job when it dies: claimed, part of the file written, no end."""
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        rows_done=250,
+        rows_total=1000,
+        progressed_at=timezone.now() - timedelta(minutes=minutes_ago),
+    )
+    writer = vault.Writer(job.pk, vault.new_key())
+    writer.write(b"the first rows" * 30_000)  # past one chunk: sealed bytes on disk
+    writer.out.close()  # as the dying process's descriptors are
+    return writer
+
+
+def test_a_job_whose_worker_died_is_given_up_on_its_page_and_keeps_nothing(people, cells):
+    _north_cases(people, cells)
+    client = signed_in(people["coordinator"])
+    job = ask(client)
+    stalled_minutes = jobs.STALLED_AFTER.total_seconds() / 60
+    writer = _crashed_mid_job(job, minutes_ago=stalled_minutes - 1)
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "250 of 1000 rows written." in page and writer.part.exists()  # slow, not yet dead
+    ExportJob.objects.filter(pk=job.pk).update(
+        progressed_at=timezone.now() - jobs.STALLED_AFTER - timedelta(seconds=1)
+    )
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "the worker writing it was interrupted. Nothing was kept; try again." in page
+    assert "<progress" not in page and 'http-equiv="refresh"' not in page
+    job.refresh_from_db()
+    assert (job.status, job.problem, job.file_key) == ("failed", "stalled", None)
+    assert list(vault.folder().glob(f"{job.pk}*")) == []
+    assert AuditRecord.objects.get(action="export.fail").detail == {"problem": "stalled"}
+    assert client.get(reverse("exports:job_download", args=[job.pk])).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cleanup_task_gives_up_stalled_jobs_and_a_late_worker_keeps_nothing(people, cells):
+    _north_cases(people, cells)
+    client = signed_in(people["coordinator"])
+    stalled, slow = ask(client), ask(client)
+    _crashed_mid_job(stalled, minutes_ago=jobs.STALLED_AFTER.total_seconds() / 60 + 1)
+    _crashed_mid_job(slow, minutes_ago=1)
+    from passage.exports.tasks import delete_expired_exports
+
+    delete_expired_exports.enqueue()
+    run_worker()
+    stalled.refresh_from_db()
+    slow.refresh_from_db()
+    assert (stalled.status, stalled.problem) == ("failed", "stalled")
+    assert list(vault.folder().glob(f"{stalled.pk}*")) == []
+    assert slow.status == "running" and vault.path_for(slow.pk).with_suffix(".part").exists()
+    # The stalled job's worker, had it only been slow, finds its job gone at its next step.
+    running = ExportJob.objects.filter(pk=stalled.pk, status="running")
+    with pytest.raises(jobs.GivenUp):
+        jobs._progress(running, 500)
