@@ -156,6 +156,12 @@ PASSAGE_SUPPRESSION_THRESHOLD = env_int("PASSAGE_SUPPRESSION_THRESHOLD", 5)
 if PASSAGE_SUPPRESSION_THRESHOLD < 2:
     raise ImproperlyConfigured("PASSAGE_SUPPRESSION_THRESHOLD must be at least 2")
 
+# Screening scores at most this many records of each kind per name lookup: those sharing the
+# most name keys (passage/screening/blind.py). Bounds intake time for very common names.
+SCREENING_CANDIDATE_CAP = env_int("PASSAGE_SCREENING_CANDIDATE_CAP", 100)
+if SCREENING_CANDIDATE_CAP < 10:
+    raise ImproperlyConfigured("PASSAGE_SCREENING_CANDIDATE_CAP must be at least 10")
+
 ROOT_URLCONF = "passage.urls"
 WSGI_APPLICATION = "passage.wsgi.application"
 

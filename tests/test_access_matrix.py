@@ -12,7 +12,7 @@ from tests.aftercare.helpers import make_attachment, make_live_session, make_nee
 from tests.conftest import make_case, purge_request, signed_in
 from tests.planning.helpers import cleared_case, make_alert, make_check_in, make_plan, make_step
 from tests.public.helpers import public_case, public_submission
-from tests.screening.helpers import WATCHLIST_CSV, batch_from, make_hit
+from tests.screening.helpers import WATCHLIST_CSV, batch_from, make_hit, watchlist_entry
 from tests.vetting.helpers import default_template, make_decision, make_item, vetting_case
 
 ROLES = [
@@ -176,6 +176,25 @@ MATRIX = {
         "batch",
         None,
         {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    # Adding, changing and removing list records: coordinators only (core/access.py).
+    "screening:record_new": (
+        "get",
+        "list_kind",
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    "screening:record_edit": (
+        "get",
+        "list_record",
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    "screening:record_remove": (
+        "post",
+        "list_record",
+        None,
+        {"any": expect(403, coordinator=302, anonymous=302)},
     ),
     "screening:run": (
         "post",
@@ -473,6 +492,11 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
             "batch_id": batch_from(people["coordinator"], "watchlist", WATCHLIST_CSV).pk
         },
         "hit": lambda: {"hit_id": make_hit(people["coordinator"], cell).pk},
+        "list_kind": lambda: {"kind": "watchlist"},
+        "list_record": lambda: {
+            "kind": "watchlist",
+            "record_id": watchlist_entry(people["coordinator"]).pk,
+        },
         "token": lambda: {"token_id": api_token(people["intake"])[0].pk},
         "purge": lambda: {"purge_id": purge_request(people, cell).pk},
         "import_batch": lambda: {"batch_id": import_batch(people["coordinator"]).pk},

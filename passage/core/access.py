@@ -29,7 +29,9 @@ class Action:
     SCREEN = "screen"  # run screening on a case now
     REVIEW_HIT = "review_hit"  # mark a screening hit confirmed or false positive
     VIEW_LISTS = "view_lists"  # watchlist and documented-abuse records
-    MANAGE_LISTS = "manage_lists"  # import into them
+    # Import into them, add, change and remove records: coordinators only, since a change or a
+    # removal can hide an infiltrator from screening (each one is audited and re-screens).
+    MANAGE_LISTS = "manage_lists"
     EDIT_CHECKLISTS = "edit_checklists"  # vetting checklist templates
     VIEW_VETTING = "view_vetting"  # a case's checklist, references and decisions
     DO_VETTING = "do_vetting"  # tick the checklist, add references, recommend a decision

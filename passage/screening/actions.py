@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passage.cases.models import Case, Person
+from passage.cases.models import Case
 from passage.core import audit
 from passage.core.access import Action, can
 
@@ -70,41 +70,113 @@ def screen_case(actor, case: Case, *, trigger: str = "on_demand", request=None) 
     """Re-file the case's person in the blind index and screen them against everything.
 
     Called by intake for every request (trigger "intake") and by users from the case page. Open
-    hits that no longer match are dropped; reviewed ones stay, with their decision.
+    hits that no longer match are dropped; reviewed ones stay, with their decision. The audit
+    record says how many candidates were scored and, for a common name, that the cap applied.
     """
     if trigger == "on_demand" and not can(actor, Action.SCREEN, case):
         raise PermissionDenied
     person = case.person
     with transaction.atomic():
         blind.file_record(Kind.PERSON, person.pk, person.names)
-        matches = find_matches(person.names, person_attributes(person), exclude_person=person.pk)
+        found = blind.candidates(person.names, exclude=person.pk)
+        matches = find_matches(
+            person.names, person_attributes(person), exclude_person=person.pk, found=found
+        )
         hits, new = save_hits(case, matches, drop_stale=True)
         audit.record(
             actor,
             "screening.run",
             case,
             request=request,
-            detail={"trigger": trigger, "hits": len(hits), "new": new},
+            detail={
+                "trigger": trigger,
+                "hits": len(hits),
+                "new": new,
+                "candidates": sum(len(ids) for ids in found.values()),
+                "capped": found.capped,
+            },
         )
     return hits
 
 
-def screen_new_records(actor, kind: str, records, *, request=None) -> int:
-    """Screen every earlier person against newly listed records; return how many hits were new."""
-    new = 0
-    for record in records:
-        names = record.names if kind == Kind.WATCHLIST else [p["name"] for p in record.perpetrators]
-        for person_id in blind.candidates(names, [Kind.PERSON]).get(Kind.PERSON, ()):
-            person = Person.objects.get(pk=person_id)
-            case = person.cases.order_by("-opened_at").first()
-            if case is None:
-                continue
-            matches = find_matches(
-                person.names, person_attributes(person), kinds=[kind], exclude_person=person.pk
-            )
-            mine = [m for m in matches if m.record.pk == record.pk]
-            new += save_hits(case, mine, drop_stale=False)[1]
-    return new
+def record_names(kind: str, record) -> list[str]:
+    """The names a list record is filed and matched under."""
+    if kind == Kind.WATCHLIST:
+        return list(record.names)
+    return [p["name"] for p in record.perpetrators]
+
+
+def rescreen_record(kind: str, record) -> tuple[int, int]:
+    """Screen earlier people against one added or changed list record: (new hits, withdrawn).
+
+    Cases it already hit are scored again too: an open hit the record no longer explains is
+    withdrawn; a reviewed one keeps its decision (and its score is refreshed if it still matches).
+    """
+    only_this = {kind: {record.pk}}
+    targets = {
+        h.case_id: h.case
+        for h in Hit.objects.filter(other_kind=kind, other_id=record.pk).select_related(
+            "case__person"
+        )
+    }
+    people = blind.candidates(record_names(kind, record), [Kind.PERSON]).get(Kind.PERSON, ())
+    latest = {}  # each candidate's latest case: intake files a person's hits there
+    for case in (
+        Case.objects.filter(person__in=people).select_related("person").order_by("opened_at")
+    ):
+        latest[case.person_id] = case
+    for case in latest.values():
+        targets.setdefault(case.pk, case)
+    new = withdrawn = 0
+    for case in targets.values():
+        person = case.person
+        matches = find_matches(
+            person.names, person_attributes(person), kinds=[kind], found=only_this
+        )
+        new += save_hits(case, matches, drop_stale=False)[1]
+        if not matches:
+            withdrawn += Hit.objects.filter(
+                case=case, other_kind=kind, other_id=record.pk, status=Hit.Status.OPEN
+            ).delete()[0]
+    return new, withdrawn
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def save_record(actor, kind: str, record, row: dict, *, request=None):
+    """Add a list record (record None) or change one from a checked row, then screen again.
+
+    `row` is what imports.check_record returns. The audit names the changed fields, never
+    their values: those are as sensitive as the record.
+    """
+    if not can(actor, Action.MANAGE_LISTS):
+        raise PermissionDenied
+    from .imports import next_reference
+
+    model = WatchlistEntry if kind == Kind.WATCHLIST else AbuseRecord
+    with transaction.atomic():
+        added = record is None
+        if added:
+            record = model(created_by=actor)
+        changed = sorted(f for f, v in row.items() if _plain(getattr(record, f)) != v)
+        for name, value in row.items():
+            setattr(record, name, value)
+        if not record.reference:
+            record.reference = next_reference(model)
+        record.save()
+        record.refresh_from_db()  # the date back as a date, not the row's text
+        blind.file_record(kind, record.pk, record_names(kind, record))
+        new, withdrawn = rescreen_record(kind, record)
+        audit.record(
+            actor,
+            f"screening.{'add' if added else 'change'}_{kind}",
+            record,
+            request=request,
+            detail={"fields": changed, "new_hits": new, "withdrawn_hits": withdrawn},
+        )
+    return record
 
 
 def review_hit(actor, hit: Hit, status: str, note: str, *, request=None) -> Hit:
@@ -160,14 +232,9 @@ def commit_import(actor, batch: ImportBatch, *, request=None) -> int:
             if not record.reference:
                 record.reference = next_reference(model)
             record.save()
-            names = (
-                row["names"]
-                if batch.kind == Kind.WATCHLIST
-                else [p["name"] for p in row["perpetrators"]]
-            )
-            blind.file_record(batch.kind, record.pk, names)
+            blind.file_record(batch.kind, record.pk, record_names(batch.kind, record))
             records.append(record)
-        new_hits = screen_new_records(actor, batch.kind, records, request=request)
+        new_hits = sum(rescreen_record(batch.kind, record)[0] for record in records)
         locked.committed_at = timezone.now()
         locked.rows = []  # the records hold them now; no second copy at rest
         locked.save(update_fields=["committed_at", "rows"])
@@ -182,13 +249,26 @@ def commit_import(actor, batch: ImportBatch, *, request=None) -> int:
     return len(records)
 
 
-def remove_record(actor, record, *, request=None) -> None:
-    """Take a watchlist or abuse record off the list and out of the index (no rebuild)."""
+def remove_record(actor, record, *, request=None) -> int:
+    """Take a watchlist or abuse record off the list and out of the index (no rebuild).
+
+    Open hits it raised are withdrawn; reviewed ones stay as the record of a decision, and the
+    panel says their record was removed. Returns how many hits were withdrawn.
+    """
     if not can(actor, Action.MANAGE_LISTS):
         raise PermissionDenied
     kind = Kind.WATCHLIST if isinstance(record, WatchlistEntry) else Kind.ABUSE
     with transaction.atomic():
         blind.unfile_record(kind, record.pk)
-        Hit.objects.filter(other_kind=kind, other_id=record.pk, status=Hit.Status.OPEN).delete()
-        audit.record(actor, f"screening.remove_{kind}", record, request=request)
+        withdrawn = Hit.objects.filter(
+            other_kind=kind, other_id=record.pk, status=Hit.Status.OPEN
+        ).delete()[0]
+        audit.record(
+            actor,
+            f"screening.remove_{kind}",
+            record,
+            request=request,
+            detail={"reference": record.reference, "withdrawn_hits": withdrawn},
+        )
         record.delete()
+    return withdrawn

@@ -5,9 +5,9 @@ master key), so a copy of the table reveals no name. Lookups hash the query's ke
 fetch the records filed under them, and leave exact scoring to the caller (screen.py).
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Count
 
 from passage.core import crypto
@@ -15,7 +15,7 @@ from passage.names import InvalidName, NameIndex, parse
 from passage.names.index import blocking_keys
 from passage.names.table import load
 
-from .models import BlindKey
+from .models import BlindKey, Kind
 
 INDEX_KEY_PURPOSE = "passage blind index v1"
 VERSION = 1
@@ -54,8 +54,22 @@ def unfile_record(kind: str, record_id) -> None:
     BlindKey.objects.filter(kind=kind, record_id=record_id).delete()
 
 
-def candidates(names: Iterable[str], kinds: Iterable[str] | None = None) -> dict[str, set]:
-    """Record ids by kind sharing a blocking key with any of the names (before exact scoring)."""
+class Candidates(dict):
+    """Record ids by kind; `capped` says, for each kind the cap cut short, how many matched."""
+
+    def __init__(self):
+        super().__init__()
+        self.capped: dict[str, int] = {}
+
+
+def candidates(names: Iterable[str], kinds: Iterable[str] | None = None, *, exclude=None):
+    """Record ids by kind sharing a blocking key with any of the names (before exact scoring).
+
+    At most settings.SCREENING_CANDIDATE_CAP records of each kind are returned, those sharing
+    the most keys (as NameIndex.candidates with a budget): "Aung Aung" may share a key with
+    thousands of earlier people, and each candidate costs a decryption and an exact score.
+    `exclude` (the subject's own record) does not take a place under the cap.
+    """
     index = hasher()
     pairs: set[str] = set()
     singles: set[str] = set()
@@ -66,11 +80,12 @@ def candidates(names: Iterable[str], kinds: Iterable[str] | None = None) -> dict
             continue
         for key in plain:
             (singles if key.startswith("1:") else pairs).add(index.hash(key).hex())
+    found = Candidates()
     if not pairs and not singles:
-        return {}
+        return found
     rows = BlindKey.objects.filter(version=VERSION)
-    if kinds is not None:
-        rows = rows.filter(kind__in=list(kinds))
+    if exclude is not None:
+        rows = rows.exclude(record_id=exclude)
     wanted = set(pairs)
     if pairs and singles:
         crowded = {
@@ -83,7 +98,18 @@ def candidates(names: Iterable[str], kinds: Iterable[str] | None = None) -> dict
         wanted |= singles - crowded
     else:
         wanted |= singles
-    found: dict[str, set] = defaultdict(set)
-    for kind, record_id in rows.filter(digest__in=wanted).values_list("kind", "record_id"):
-        found[kind].add(record_id)
+    cap = settings.SCREENING_CANDIDATE_CAP
+    for kind in Kind.values if kinds is None else kinds:
+        shared = (
+            rows.filter(digest__in=wanted, kind=kind)
+            .values("record_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared", "record_id")
+        )
+        ids = [r["record_id"] for r in shared[: cap + 1]]
+        if len(ids) > cap:
+            found.capped[kind] = shared.count()
+            ids = ids[:cap]
+        if ids:
+            found[kind] = set(ids)
     return found

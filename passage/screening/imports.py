@@ -167,6 +167,25 @@ def parse_file(kind: str, filename: str, data: bytes) -> Parsed:
     return out
 
 
+def check_record(kind: str, raw: dict, record=None) -> tuple[dict, dict[str, list[str]]]:
+    """Check one record typed into the add/edit form by the same rules as an imported row.
+
+    Returns the row and its problems by column; `record` is the one being changed, whose own
+    reference is of course not taken.
+    """
+    errors: list[dict] = []
+    row = (_watchlist_row if kind == Kind.WATCHLIST else _abuse_row)(0, raw, errors)
+    ref = row.get("reference", "")
+    model = WatchlistEntry if kind == Kind.WATCHLIST else AbuseRecord
+    others = model.objects.exclude(pk=record.pk) if record is not None else model.objects
+    if ref and others.filter(reference=ref).exists():
+        errors.append(_error(0, "reference", _("This reference is already in use.")))
+    by_column: dict[str, list[str]] = {}
+    for e in errors:
+        by_column.setdefault(e["column"], []).append(e["message"])
+    return row, by_column
+
+
 def _existing_references(kind: str) -> set[str]:
     model = WatchlistEntry if kind == Kind.WATCHLIST else AbuseRecord
     return set(model.objects.values_list("reference", flat=True))

@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from passage.accounts.models import Cell, User
 from passage.accounts.roles import Role
 from passage.cases.models import Case
 from passage.core.access import Action, can
+from passage.core.models import AuditRecord
 
 from .actions import may_see_other_side
 from .evidence import describe
@@ -32,6 +36,55 @@ class HitView:
     reasons: list | None = None
     evidence: list | None = None
     can_review: bool = False
+    why: str = ""  # why the match matters, in a sentence
+
+
+def why_it_matters(v: HitView) -> str:
+    """One sentence on what the other record is and why a vetter should care."""
+    if v.direction == "later":
+        return _(
+            "A later request matched this person: the same person may have asked again, or "
+            "someone is using their name."
+        )
+    if v.hit.other_kind == Kind.PERSON:
+        return _(
+            "An earlier request matches: the same person may have asked before, or someone is "
+            "using their name."
+        )
+    record = v.other_record
+    if record is None:
+        return _("The list record behind this match has since been removed from the list.")
+    if v.hit.other_kind == Kind.WATCHLIST:
+        return _("On the watchlist of suspected infiltrators (confidence: %(c)s).") % {
+            "c": record.get_confidence_display()
+        }
+    return _("Named as a perpetrator in documented abuse (%(place)s, %(date)s).") % {
+        "place": record.place or "—",
+        "date": date_format(record.date) if record.date else "—",
+    }
+
+
+def last_run(case) -> dict | None:
+    """When the case was last screened, how, and whether the candidate cap applied."""
+    run = (
+        AuditRecord.objects.filter(
+            action="screening.run", object_type="cases.case", object_id=str(case.pk)
+        )
+        .order_by("-seq")
+        .values("at", "detail")
+        .first()
+    )
+    if run is None:
+        return None
+    detail = run["detail"]
+    capped = sum(detail.get("capped", {}).values())
+    return {
+        "at": run["at"],
+        "trigger": detail.get("trigger", ""),
+        "candidates": detail.get("candidates"),
+        "capped_from": capped or None,
+        "cap": settings.SCREENING_CANDIDATE_CAP,
+    }
 
 
 def _assigned(user, side: str):
@@ -90,6 +143,7 @@ def case_panel(user, case) -> dict:
             v.reasons = [describe_reason(r) for r in hit.reasons]
             v.evidence = [(line["change"], describe(line)) for line in hit.evidence]
             v.can_review = reviewer and not later
+            v.why = why_it_matters(v)
         views.append(v)
     coordinators = []
     if any(v.restricted for v in views):
@@ -102,6 +156,7 @@ def case_panel(user, case) -> dict:
         "visible": True,
         "hits": views,
         "can_screen": can(user, Action.SCREEN, case),
+        "last_run": last_run(case),
         "coordinators": coordinators,
         "statuses": [
             (Hit.Status.CONFIRMED, Hit.Status.CONFIRMED.label),

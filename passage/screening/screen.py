@@ -92,12 +92,18 @@ def find_matches(
     kinds=(Kind.PERSON, Kind.WATCHLIST, Kind.ABUSE),
     exclude_person=None,
     threshold: float = DEFAULT_THRESHOLD,
+    found: dict | None = None,
 ) -> list[Match]:
-    """Every record of the given kinds whose names match `names` at the threshold, best first."""
+    """Every record of the given kinds whose names match `names` at the threshold, best first.
+
+    `found` gives the candidates when the caller already has them (blind.candidates, or one
+    record just changed); by default they are looked up.
+    """
     query = parsed_names(names)
     if not query:
         return []
-    found = blind.candidates(names, kinds)
+    if found is None:
+        found = blind.candidates(names, kinds, exclude=exclude_person)
     matches: list[Match] = []
     person_ids = found.get(Kind.PERSON, set()) - {exclude_person}
     if person_ids:

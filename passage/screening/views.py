@@ -10,8 +10,10 @@ from passage.core.access import Action, can, get_case_or_404
 from passage.core.validation import clean_text
 
 from . import actions, imports
-from .forms import ImportForm, ReviewForm
-from .models import AbuseRecord, Hit, ImportBatch, WatchlistEntry
+from .forms import ImportForm, RecordForm, ReviewForm
+from .models import AbuseRecord, Hit, ImportBatch, Kind, WatchlistEntry
+
+MODELS = {Kind.WATCHLIST: WatchlistEntry, Kind.ABUSE: AbuseRecord}
 
 
 def lists(request):
@@ -114,3 +116,50 @@ def review(request, hit_id):
         else:
             messages.success(request, _("Review saved."))
     return redirect("cases:detail", case_id=case.pk)
+
+
+def _list_record(user, kind: str, record_id):
+    """The model and record (None for a new one) a coordinator is adding, changing or removing."""
+    if not can(user, Action.MANAGE_LISTS):
+        raise PermissionDenied
+    model = MODELS.get(kind)
+    if model is None:
+        raise Http404
+    record = None
+    if record_id is not None:
+        record = model.objects.filter(pk=record_id).first()
+        if record is None:
+            raise Http404
+    return record
+
+
+def record_edit(request, kind, record_id=None):
+    record = _list_record(request.user, kind, record_id)
+    form = RecordForm(kind, record, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        saved = actions.save_record(request.user, kind, record, form.row, request=request)
+        messages.success(
+            request,
+            _("Saved %(ref)s; earlier requests were screened against it again.")
+            % {"ref": saved.reference},
+        )
+        return redirect("screening:lists")
+    if record is not None and request.method == "GET":
+        audit.record(request.user, "screening.read_record", record, request=request)
+    return render(
+        request,
+        "screening/record_form.html",
+        {"form": form, "kind": kind, "record": record, "kind_label": Kind(kind).label},
+    )
+
+
+@require_POST
+def record_remove(request, kind, record_id):
+    record = _list_record(request.user, kind, record_id)
+    withdrawn = actions.remove_record(request.user, record, request=request)
+    messages.success(
+        request,
+        _("Removed %(ref)s; %(n)d open matches it had raised were withdrawn.")
+        % {"ref": record.reference, "n": withdrawn},
+    )
+    return redirect("screening:lists")

@@ -1,7 +1,7 @@
 """Shared helpers for screening tests: lists made through the real import, hits through intake."""
 
 from passage.screening import actions, imports
-from passage.screening.models import Hit, ImportBatch, Kind
+from passage.screening.models import Hit, ImportBatch, Kind, WatchlistEntry
 from tests.conftest import make_case
 
 WATCHLIST_CSV = (
@@ -33,3 +33,10 @@ def make_hit(coordinator, cell) -> Hit:
         import_list(coordinator)
     case = make_case(coordinator, cell=cell)
     return Hit.objects.filter(case=case, other_kind=Kind.WATCHLIST).first()
+
+
+def watchlist_entry(coordinator) -> WatchlistEntry:
+    """W-1 of the imported watchlist (Kyawe Htu), importing it if need be."""
+    if not WatchlistEntry.objects.exists():
+        import_list(coordinator)
+    return WatchlistEntry.objects.get(reference="W-1")
