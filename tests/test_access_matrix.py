@@ -430,6 +430,16 @@ API_MATRIX = {
         None,
         {"any": expect(403, coordinator=200, analyst=200, anonymous=401)},
     ),
+    # Hits as the case page shows them: only to people assigned to the case.
+    "api:list_case_hits": (
+        "get",
+        "case",
+        None,
+        {
+            "own": expect(200, analyst=404, admin=404, anonymous=401),
+            "other": expect(404, coordinator=403, anonymous=401),
+        },
+    ),
     "api:move_case": (
         "post",
         "case",
