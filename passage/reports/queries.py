@@ -147,23 +147,22 @@ def funnel(f: Filters) -> dict[str, int]:
     """Of the cases opened in the period, how many reached each step of the main line: the
     furthest step of the case's current stage or of any stage it passed through (a case
     rejected after vetting still reached vetting; an imported one may have skipped steps).
-    One statement: the stage history is grouped once and joined, not looked up per case."""
+    One statement. The stage history is joined to the cases and grouped per case in the same
+    pass: on PostgreSQL a merge of two indexes in case order, where grouping the whole history
+    first and hashing it against the cases took two and a half times as long."""
     conditions, params = _where(f)
     counts = ", ".join(
         f"SUM(CASE WHEN furthest >= {i} THEN 1 ELSE 0 END)" for i in range(len(FUNNEL))
     )
-    now_at = _step_sql("c.stage")
+    now_at, passed = _step_sql("c.stage"), f"COALESCE(MAX({_step_sql('te.to_stage')}), 0)"
     sql = f"""
         SELECT {counts} FROM (
-            SELECT CASE WHEN COALESCE(h.passed, 0) > {now_at} THEN h.passed ELSE {now_at} END
-                   AS furthest
+            SELECT CASE WHEN {passed} > {now_at} THEN {passed} ELSE {now_at} END AS furthest
             FROM cases_case c
             {_person_join(f)}
-            LEFT JOIN (
-                SELECT case_id, MAX({_step_sql("to_stage")}) AS passed
-                FROM cases_timelineentry WHERE kind = 'stage' GROUP BY case_id
-            ) h ON h.case_id = c.id
+            LEFT JOIN cases_timelineentry te ON te.case_id = c.id AND te.kind = 'stage'
             {"WHERE " + " AND ".join(conditions) if conditions else ""}
+            GROUP BY c.id, c.stage
         ) reached
     """  # noqa: S608 - interpolated parts are fixed stage names; values are parameters
     with connection.cursor() as cursor:
