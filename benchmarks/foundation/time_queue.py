@@ -20,6 +20,23 @@ ROOT = Path.cwd()
 sys.path.insert(0, str(ROOT))
 
 
+def signed_in_client(username: str):
+    """A test client signed in as this bench user, past the authenticator step."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from passage.accounts.models import User
+
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="coordinator1,vetter-north-1,caseworker-south-1")
@@ -33,24 +50,15 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from benchmarks.reports.run import _unsealed
-    from passage.accounts.models import User
 
     settings.ALLOWED_HOSTS = ["*"]
     url = "/cases/" + (f"?{args.query}" if args.query else "")
     with _unsealed():
         for username in args.users.split(","):
-            user = User.objects.get(username=username)
-            client = Client()
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
-            session.save()
+            client = signed_in_client(username)
             assert client.get(url).status_code == 200
             times = []
             for _ in range(args.repeat):
