@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passage.core import audit
-from passage.core.access import Action, can, get_case_or_404
+from passage.core.access import Action, can, get_case_or_404, get_hit_or_404
 from passage.core.validation import clean_text
 
 from . import actions, imports
 from .forms import ImportForm, RecordForm, ReviewForm
-from .models import AbuseRecord, Hit, ImportBatch, Kind, WatchlistEntry
+from .models import AbuseRecord, ImportBatch, Kind, WatchlistEntry
 
 MODELS = {Kind.WATCHLIST: WatchlistEntry, Kind.ABUSE: AbuseRecord}
 
@@ -94,11 +94,8 @@ def run(request, case_id):
 
 @require_POST
 def review(request, hit_id):
-    hit = Hit.objects.filter(pk=hit_id).select_related("other_case").first()
-    if hit is None:
-        raise Http404
-    case = get_case_or_404(request.user, hit.case_id, Action.REVIEW_HIT)
-    hit.case = case
+    hit = get_hit_or_404(request.user, hit_id)
+    case = hit.case
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose confirmed or false positive, and say why."))
