@@ -484,3 +484,15 @@ def test_only_the_recommender_withdraws_and_always_with_a_reason(people, cells, 
     decision.refresh_from_db()
     assert decision.status == Decision.Status.PENDING and decision.withdraw_note is None
     assert not AuditRecord.objects.filter(action="vetting.withdraw").exists()
+
+
+def test_after_a_withdrawal_the_vetter_recommends_again_and_that_one_is_approved(
+    people, cells, case
+):
+    approver = second_coordinator(cells)
+    actions.withdraw(people["vetter"], pending_clearance(people, case), note="Wrong kind")
+    again = pending_clearance(people, case, kind="clear_conditions", conditions="Check in weekly")
+    actions.approve(approver, again)
+    case.refresh_from_db()
+    assert case.stage == Stage.CLEARED
+    assert sorted(Decision.objects.values_list("status", flat=True)) == ["approved", "withdrawn"]
