@@ -119,7 +119,7 @@ def test_bad_input_is_refused_with_a_message_and_saves_nothing(people, cells):
         ({"names": ""}, "Give at least one name."),
         ({"reference": "W-2"}, "This reference is already in use."),
         ({"age": "old"}, "Give the age as a whole number of years."),
-        ({"names": "Kyaw\x00Htoo"}, "invisible control character"),
+        ({"names": "Kyaw\x1bHtoo"}, "invisible control character (U+001B)"),
     ]:
         response = client.post(url, {**W1, "reference": "W-3", **bad})
         assert response.status_code == 200, bad
