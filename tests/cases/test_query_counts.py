@@ -20,8 +20,10 @@ QUEUE_QUERIES = {"coordinator": 11, "vetter": 10}
 # The case page adds the case (with whether the viewer is assigned), the assignees and the
 # timeline. The vetter is assigned through the North cell, so the page also reads the requests'
 # notes, appends an audit record (savepoint, lock the chain head, insert, move the head,
-# release) and shows the screening panel (its hits); the outsider coordinator sees the summary.
-CASE_QUERIES = {"vetter": 17, "outsider_coordinator": 12}
+# release) and shows the screening panel (its hits and when intake screened); the outsider
+# coordinator sees the summary. Everyone's page asks whether the case's key was destroyed (the
+# purge panel); a coordinator's also looks for a purge waiting for approval.
+CASE_QUERIES = {"vetter": 19, "outsider_coordinator": 14}
 
 
 def queries_for(client, url: str) -> int:
