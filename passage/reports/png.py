@@ -2,10 +2,11 @@
 
 Burmese needs shaping (vowel signs placed around their consonant, stacked consonants), which
 Pillow does through libraqm: the Pillow wheels bundle raqm and HarfBuzz and load FriBiDi from
-the system (Debian's libfribidi0). Without raqm Burmese would come out misprinted, so a
-Burmese image is refused (`ShapingUnavailable`) rather than drawn wrong. Burmese runs are set in
-Passage's own Noto Sans Myanmar; everything else (digits, Latin letters, "<5") in the Latin font
-Pillow itself ships, so the image depends on no font installed on the server.
+the system (Debian's libfribidi0). Without raqm Burmese would come out misprinted, so a Burmese
+image is refused (`ShapingUnavailable`) rather than drawn wrong; the export views then hand out
+the English one. Burmese runs are set in Passage's own Noto Sans Myanmar; everything else
+(digits, Latin letters, "<5") in the Latin font Pillow itself ships, so the image depends on no
+font installed on the server.
 
 Everything drawn comes from `figures.summary_table`, i.e. from published figures only: a
 suppressed cell is drawn as its mark ("<5", "x", "–") and its bar is left out of the charts.

@@ -1,3 +1,5 @@
+import logging
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -5,6 +7,8 @@ from django.utils import timezone, translation
 from passage.reports import actions, figures, pdf, png
 from passage.reports.forms import FiguresFilterForm
 from passage.reports.queries import Filters
+
+logger = logging.getLogger(__name__)
 
 
 def dashboard(request):
@@ -47,7 +51,13 @@ def _export(request, fmt: str, render, content_type: str) -> HttpResponse:
     """The summary as a file in the page's language, dated, audited like the page."""
     actions.export_summary(request.user, fmt, request=request)
     as_of = timezone.now()
-    body = render(as_of=as_of, language=translation.get_language() or "en")
+    language = translation.get_language() or "en"
+    if language == "my" and not png.can_shape_burmese():
+        # A server without FriBiDi (Debian's libfribidi0) gives Pillow no raqm: an English
+        # file beats a Burmese one printed wrong, or none at all.
+        logger.warning("Burmese figures exported in English: Pillow has no raqm here")
+        language = "en"
+    body = render(as_of=as_of, language=language)
     response = HttpResponse(body, content_type=content_type)
     day = timezone.localdate(as_of).isoformat()
     response["Content-Disposition"] = f'attachment; filename="passage-figures-{day}.{fmt}"'
