@@ -119,7 +119,10 @@ def rescreen_record(kind: str, record) -> tuple[int, int]:
             "case__person"
         )
     }
-    people = blind.candidates(record_names(kind, record), [Kind.PERSON]).get(Kind.PERSON, ())
+    # Uncapped: a watchlist "Aung Aung" must reach every earlier Aung Aung, not the first 100.
+    people = blind.candidates(record_names(kind, record), [Kind.PERSON], capped=False).get(
+        Kind.PERSON, ()
+    )
     latest = {}  # each candidate's latest case: intake files a person's hits there
     for case in (
         Case.objects.filter(person__in=people).select_related("person").order_by("opened_at")

@@ -62,13 +62,17 @@ class Candidates(dict):
         self.capped: dict[str, int] = {}
 
 
-def candidates(names: Iterable[str], kinds: Iterable[str] | None = None, *, exclude=None):
+def candidates(
+    names: Iterable[str], kinds: Iterable[str] | None = None, *, exclude=None, capped: bool = True
+):
     """Record ids by kind sharing a blocking key with any of the names (before exact scoring).
 
     At most settings.SCREENING_CANDIDATE_CAP records of each kind are returned, those sharing
     the most keys (as NameIndex.candidates with a budget): "Aung Aung" may share a key with
     thousands of earlier people, and each candidate costs a decryption and an exact score.
-    `exclude` (the subject's own record) does not take a place under the cap.
+    `exclude` (the subject's own record) does not take a place under the cap. `capped=False`
+    scores every candidate: for a list record screened against earlier people, where a missed
+    infiltrator costs more than a slow save.
     """
     index = hasher()
     pairs: set[str] = set()
@@ -98,7 +102,7 @@ def candidates(names: Iterable[str], kinds: Iterable[str] | None = None, *, excl
         wanted |= singles - crowded
     else:
         wanted |= singles
-    cap = settings.SCREENING_CANDIDATE_CAP
+    cap = settings.SCREENING_CANDIDATE_CAP if capped else None
     for kind in Kind.values if kinds is None else kinds:
         shared = (
             rows.filter(digest__in=wanted, kind=kind)
@@ -106,8 +110,8 @@ def candidates(names: Iterable[str], kinds: Iterable[str] | None = None, *, excl
             .annotate(shared=Count("id"))
             .order_by("-shared", "record_id")
         )
-        ids = [r["record_id"] for r in shared[: cap + 1]]
-        if len(ids) > cap:
+        ids = [r["record_id"] for r in (shared if cap is None else shared[: cap + 1])]
+        if cap is not None and len(ids) > cap:
             found.capped[kind] = shared.count()
             ids = ids[:cap]
         if ids:

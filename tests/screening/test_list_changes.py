@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.test import override_settings
 from django.urls import reverse
 
 from passage.core.models import AuditRecord
@@ -152,3 +153,16 @@ def test_a_vetter_may_read_the_lists_but_not_change_them(people):
     assert client.post(edit_url(entry), {**W1, "names": "Than Shwe"}).status_code == 403
     assert WatchlistEntry.objects.get(pk=entry.pk).names == ["Kyawe Htu", "ကျော်ထူး"]
     assert blind.candidates(["Kyaw Htoo"], [Kind.WATCHLIST]).get(Kind.WATCHLIST) == {entry.pk}
+
+
+@override_settings(SCREENING_CANDIDATE_CAP=3)
+def test_a_new_watchlist_entry_reaches_every_earlier_person_past_the_intake_cap(people, cells):
+    cases = [
+        make_case(people["coordinator"], cell=cells["south"], names=["Kyaw Htoo"]) for _ in range(5)
+    ]
+    client = signed_in(people["coordinator"])
+    response = client.post(reverse("screening:record_new", args=[Kind.WATCHLIST]), W1)
+    assert response.status_code == 302
+    entry = WatchlistEntry.objects.get(reference="W-1")
+    hit_cases = set(Hit.objects.filter(other_id=entry.pk).values_list("case_id", flat=True))
+    assert hit_cases == {c.pk for c in cases}
