@@ -231,6 +231,19 @@ MATRIX = {
         None,
         {"any": expect(403, coordinator=200, anonymous=302)},
     ),
+    # A background export the coordinator asked for: nobody else sees it or its file.
+    "exports:job": (
+        "get",
+        "export_job",
+        None,
+        {"any": expect(404, coordinator=200, analyst=403, admin=403, anonymous=302)},
+    ),
+    "exports:job_download": (
+        "get",
+        "export_job",
+        None,
+        {"any": expect(404, coordinator=200, analyst=403, admin=403, anonymous=302)},
+    ),
     # Vetting: vetters and coordinators of the case's cell do the work; any coordinator may
     # read it and approve (the approver is, on purpose, often outside the cell).
     "vetting:case": (
@@ -417,6 +430,16 @@ API_MATRIX = {
             "other": expect(404, coordinator=200, anonymous=401),
         },
     ),
+    # Hits as the case page shows them: only to people assigned to the case.
+    "api:list_case_hits": (
+        "get",
+        "case",
+        None,
+        {
+            "own": expect(200, analyst=404, admin=404, anonymous=401),
+            "other": expect(404, coordinator=403, anonymous=401),
+        },
+    ),
     # Figures, suppressed, to the roles that see them on the web: coordinators and analysts.
     "api:read_dashboard_figures": (
         "get",
@@ -429,16 +452,6 @@ API_MATRIX = {
         None,
         None,
         {"any": expect(403, coordinator=200, analyst=200, anonymous=401)},
-    ),
-    # Hits as the case page shows them: only to people assigned to the case.
-    "api:list_case_hits": (
-        "get",
-        "case",
-        None,
-        {
-            "own": expect(200, analyst=404, admin=404, anonymous=401),
-            "other": expect(404, coordinator=403, anonymous=401),
-        },
     ),
     "api:move_case": (
         "post",
@@ -510,6 +523,7 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         "token": lambda: {"token_id": api_token(people["intake"])[0].pk},
         "purge": lambda: {"purge_id": purge_request(people, cell).pk},
         "import_batch": lambda: {"batch_id": import_batch(people["coordinator"]).pk},
+        "export_job": lambda: {"job_id": export_job(people["coordinator"]).pk},
         "vetting_case": lambda: {"case_id": vetting_case(people, cell).pk},
         "item": lambda: {"item_id": make_item(people, cell).pk},
         "decision": lambda: {"decision_id": make_decision(people, cell).pk},
@@ -539,6 +553,15 @@ def import_batch(user):
     from passage.exports.importing import start_import
 
     return start_import(user, ["Name"], [["Kyaw Htoo"]], default_channel="phone")
+
+
+def export_job(user):
+    """A finished background export, written by the job's own code in this process."""
+    from passage.exports import actions, jobs
+
+    job = actions.start_export_job(user, actions.Export(user, {}, ["pseudonym"]), {}, "csv")
+    jobs.run_job(job.pk)
+    return job
 
 
 API_CASES = [
