@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -10,9 +9,8 @@ from django_tasks_db.models import DBTaskResult
 from passage.cases.models import Case, Person
 from passage.core.sealing import datakeys, retention
 from passage.core.sealing.tasks import run_retention
+from passage.core.sealing.worker import SealAwareWorker
 from tests.conftest import make_case
-
-WORKER = ["db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0"]
 
 
 def _queued():
@@ -27,13 +25,33 @@ def test_retention_is_off_by_default_and_nothing_is_queued(db, settings):
     assert not _queued().exists()
 
 
-def test_the_worker_queues_retention_runs_it_and_queues_tomorrows(people, cells, settings):
+def _run_ready_tasks() -> None:
+    """What one worker pass does with each due task (without the worker loop's connection
+    recycling, which would close the test's transaction on PostgreSQL)."""
+    worker = SealAwareWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    for due in DBTaskResult.objects.ready():
+        due.claim(worker.worker_id)
+        worker.run_task(due)
+
+
+def test_retention_is_queued_once_runs_and_queues_tomorrows(people, cells, settings):
     settings.RETENTION_DAYS = 365
     old = make_case(people["coordinator"], cell=cells["north"])
     Case.objects.filter(pk=old.pk).update(
         is_open=False, stage="closed", stage_changed_at=timezone.now() - timedelta(days=400)
     )
-    call_command(*WORKER, verbosity=0)  # queues the first run at start, then runs it
+    assert retention.ensure_scheduled() is True  # what `passage db_worker` does as it starts
+    assert retention.ensure_scheduled() is False  # one queued run is enough
+    _run_ready_tasks()
     datakeys.clear_cache()
     assert Person.objects.get(pk=old.person_id).names == []
     done = DBTaskResult.objects.get(
@@ -42,6 +60,6 @@ def test_the_worker_queues_retention_runs_it_and_queues_tomorrows(people, cells,
     assert done.return_value == 1
     tomorrow = _queued().get()
     assert tomorrow.run_after - timezone.now() > timedelta(hours=23)
-    assert retention.ensure_scheduled() is False  # one queued run is enough
-    call_command(*WORKER, verbosity=0)
+    assert retention.ensure_scheduled() is False
+    _run_ready_tasks()
     assert _queued().count() == 1  # not due yet: still waiting, not run twice
