@@ -11,7 +11,7 @@ PASSAGE = $(VENV)/bin/passage
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/passage
 
-.PHONY: run test test-sqlite test-postgres check demo install browser-deps clean
+.PHONY: run test test-sqlite test-postgres check demo install runtime-deps browser-deps clean
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -23,7 +23,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
-run: install
+run: install runtime-deps
 	mkdir -p var && chmod 700 var
 	$(PASSAGE) migrate --no-input
 	# The background worker (missed check-ins) runs beside the server and stops with it.
@@ -34,34 +34,41 @@ demo: install
 	$(PASSAGE) migrate --no-input
 	$(PASSAGE) demo
 
-# Debian's Chromium and the Noto fonts (Burmese glyphs) for tests/browser, and GNU gettext
-# (xgettext, for tests/test_translations.py), installed once with
-# apt-get (through sudo when not root). Where they cannot be installed this says so, and the
-# browser test skips itself if Chromium is missing. tests/browser/conftest.py uses the same path.
-CHROMIUM = /usr/bin/chromium
-BURMESE_FONT = /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf
+# Debian packages, installed once with apt-get (through sudo when not root); where they cannot
+# be installed this says so. $(call apt_ensure,WHAT,CONDITION,PACKAGES) installs PACKAGES unless
+# the shell CONDITION already holds.
 APT_GET ?= apt-get
-browser-deps:
-	@if [ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ] && command -v xgettext >/dev/null; then exit 0; fi; \
+define apt_ensure
+	@if $(2); then exit 0; fi; \
 	if ! command -v $(firstword $(APT_GET)) >/dev/null; then \
-	  echo "browser-deps: no apt-get to install chromium, fonts-noto-core and gettext"; \
-	  exit 0; fi; \
+	  echo "$(1): no apt-get to install $(3)"; exit 0; fi; \
 	SUDO=; if [ "$$(id -u)" != 0 ]; then \
 	  if command -v sudo >/dev/null; then SUDO=sudo; else \
-	    echo "browser-deps: run as root (or with sudo) to install chromium, fonts-noto-core and gettext"; \
-	    exit 0; fi; fi; \
-	echo "browser-deps: installing chromium, fonts-noto-core and gettext with apt-get"; \
+	    echo "$(1): run as root (or with sudo) to install $(3)"; exit 0; fi; fi; \
+	echo "$(1): installing $(3) with apt-get"; \
 	$$SUDO $(APT_GET) update -qq && \
 	$$SUDO env DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends \
-	  chromium fonts-noto-core gettext >/dev/null && \
-	[ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ] && command -v xgettext >/dev/null || \
-	{ echo "browser-deps: apt-get did not install $(CHROMIUM), $(BURMESE_FONT) and xgettext"; exit 1; }
+	  $(3) >/dev/null && { $(2); } || { echo "$(1): apt-get did not install $(3)"; exit 1; }
+endef
+
+# FriBiDi, which Pillow's bundled raqm loads to shape Burmese in the summary's PNG and PDF
+# (without it they fall back to English).
+runtime-deps:
+	$(call apt_ensure,runtime-deps,ldconfig -p | grep -q libfribidi.so.0,libfribidi0)
+
+# Debian's Chromium and the Noto fonts (Burmese glyphs) for tests/browser, and GNU gettext
+# (xgettext, for tests/test_translations.py). The browser test skips itself if Chromium is
+# missing. tests/browser/conftest.py uses the same path.
+CHROMIUM = /usr/bin/chromium
+BURMESE_FONT = /usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf
+browser-deps:
+	$(call apt_ensure,browser-deps,[ -x $(CHROMIUM) ] && [ -f $(BURMESE_FONT) ] && command -v xgettext >/dev/null,chromium fonts-noto-core gettext)
 
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install browser-deps check test-sqlite test-postgres
+test: install runtime-deps browser-deps check test-sqlite test-postgres
 
 test-sqlite: install
 	DATABASE_URL= $(VENV)/bin/pytest -q
