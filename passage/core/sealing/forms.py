@@ -54,7 +54,9 @@ class UnsealForm(forms.Form):
 
 class PurgeRequestForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why must this identity be destroyed?"), widget=forms.Textarea, max_length=1000
+        label=_("Why must this identity be destroyed?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
     )
     understood = forms.BooleanField(
         label=_("I understand that this cannot be undone, not even from a backup made after it.")
