@@ -9,7 +9,11 @@ def _start_key_agent(worker) -> None:
     """In the one web process that holds keys: lend them to the task worker (docs/sealing.md)."""
     from passage.core.sealing import agent
 
-    worker.key_agent = agent.Agent()
+    try:
+        worker.key_agent = agent.Agent()
+    except OSError as exc:
+        # The site still serves; only the task worker stays without keys (so runs nothing).
+        worker.log.error("key agent not started, so no task will run: %s", exc)
 
 
 class _Server(BaseApplication):
