@@ -190,32 +190,39 @@ def _pinned(
     return pinned
 
 
-def _line_of(key: Key, other: Key) -> bool:
-    """Whether `other` shares a row or a column (or the totals' row or column) with `key`."""
-    kind, a, b = key
-    okind, oa, ob = other
+def _line(key: Key, n_rows: int, n_cols: int) -> tuple[list[Key], list[Key]]:
+    """The cells, then the totals, that share a row or a column (or the totals' row or column)
+    with `key`: listed directly, as the page's tables run to hundreds of figures."""
+    kind, a, _b = key
+    row_totals = [("row", i, 0) for i in range(n_rows)]
+    col_totals = [("col", j, 0) for j in range(n_cols)]
     if kind == "cell":
-        return (okind == "cell" and (oa == a or ob == b)) or (okind, oa) in (("row", a), ("col", b))
+        b = key[2]
+        cells = [("cell", a, j) for j in range(n_cols)] + [("cell", i, b) for i in range(n_rows)]
+        return cells, [("row", a, 0), ("col", b, 0)]
     if kind == "row":
-        return (okind == "cell" and oa == a) or okind in ("col", "all")
+        return [("cell", a, j) for j in range(n_cols)], [*col_totals, ("all", 0, 0)]
     if kind == "col":
-        return (okind == "cell" and ob == a) or okind in ("row", "all")
-    return okind in ("row", "col")
+        return [("cell", i, a) for i in range(n_rows)], [*row_totals, ("all", 0, 0)]
+    return [], row_totals + col_totals
 
 
-def _next_complement(key: Key, figures: dict[Key, Figure], truth: dict[Key, int], t: int):
+def _next_complement(key: Key, table: "_Table") -> Key | None:
     """The figure to hide next: the smallest shown one (at least the threshold) on the pinned
     figure's row or column, preferring cells to totals; failing that, the smallest anywhere."""
-    shown = [k for k, f in figures.items() if f.mark == SHOWN and truth[k] >= t]
-    for pool in (
-        [k for k in shown if k[0] == "cell" and _line_of(key, k)],
-        [k for k in shown if _line_of(key, k)],
-        [k for k in shown if k[0] == "cell"],
-        shown,
-    ):
-        if pool:
-            return min(pool, key=lambda k: (truth[k], k))
-    return None
+    figures, truth, t = table.figures, table.truth, table.threshold
+
+    def smallest(keys) -> Key | None:
+        shown = [k for k in keys if k in figures and figures[k].mark == SHOWN and truth[k] >= t]
+        return min(shown, key=lambda k: (truth[k], k)) if shown else None
+
+    cells, totals = _line(key, table.n_rows, table.n_cols)
+    on_line = smallest(cells)
+    if on_line is None:
+        on_line = smallest(totals)
+    if on_line is not None:
+        return on_line
+    return smallest(k for k in figures if k[0] == "cell") or smallest(figures)
 
 
 def protect(
@@ -231,6 +238,55 @@ def protect(
 
     `force` hides given figures from the start (mark HIDDEN or WITHHELD): `protect_together`
     uses it for totals that another table had to hide."""
+    table = _first_pass(counts, threshold, row_totals, col_totals, total, force)
+    figures = table.figures
+    audit = _Residual(table)
+    candidates = [key for key, f in figures.items() if f.mark == SMALL]
+    # Hiding a figure only widens what a reader must consider, so a "<5" found safe stays safe:
+    # each candidate is checked until it is safe, in order, and the first one still pinned
+    # decides the next complement. That is the order in which checking every candidate again
+    # after each complement would meet them, so the same figures end up hidden.
+    k = 0
+    while k < len(candidates):
+        key = candidates[k]
+        if not audit.pinned(key):
+            k += 1
+            continue
+        complement = _next_complement(key, table)
+        if complement is None:
+            _withhold_totals(figures)
+            break
+        figures[complement] = Figure(None, HIDDEN)
+        audit.hide(complement)
+    return table.publish()
+
+
+@dataclass
+class _Table:
+    """A table being protected: what is published so far and the true figures."""
+
+    n_rows: int
+    n_cols: int
+    figures: dict[Key, Figure]
+    truth: dict[Key, int]
+    threshold: int
+    row_totals: bool
+    col_totals: bool
+    total: bool
+
+    def publish(self) -> Protected:
+        figures, n_rows, n_cols = self.figures, self.n_rows, self.n_cols
+        return Protected(
+            cells=[[figures[("cell", i, j)] for j in range(n_cols)] for i in range(n_rows)],
+            row_totals=[figures[("row", i, 0)] for i in range(n_rows)] if self.row_totals else None,
+            col_totals=[figures[("col", j, 0)] for j in range(n_cols)] if self.col_totals else None,
+            total=figures[("all", 0, 0)] if self.total else None,
+            threshold=self.threshold,
+        )
+
+
+def _first_pass(counts, threshold, row_totals, col_totals, total, force) -> _Table:
+    """Validate `counts` and mark every figure from 1 to threshold - 1 as "<5"."""
     if threshold < 2:
         raise ValueError("the suppression threshold must be at least 2")
     rows = [list(r) for r in counts]
@@ -252,26 +308,99 @@ def protect(
     for key, mark in (force or {}).items():
         if key in figures and (mark == WITHHELD or figures[key].mark == SHOWN):
             figures[key] = Figure(None, mark)
-    pinned = [key for key, f in figures.items() if f.mark == SMALL]
-    # Hiding a figure only widens what a reader must consider, so a "<5" found safe stays safe:
-    # after each complement only the ones still pinned need checking again.
-    while pinned := _pinned(n_rows, n_cols, figures, truth, threshold, pinned):
-        complement = _next_complement(pinned[0], figures, truth, threshold)
-        if complement is None:
-            # Every figure is below the threshold, so none can be hidden in its place: withhold
-            # the totals, after which the cells say nothing about each other.
-            for key in figures:
-                if key[0] != "cell":
-                    figures[key] = Figure(None, WITHHELD)
-            break
-        figures[complement] = Figure(None, HIDDEN)
-    return Protected(
-        cells=[[figures[("cell", i, j)] for j in range(n_cols)] for i in range(n_rows)],
-        row_totals=[figures[("row", i, 0)] for i in range(n_rows)] if row_totals else None,
-        col_totals=[figures[("col", j, 0)] for j in range(n_cols)] if col_totals else None,
-        total=figures[("all", 0, 0)] if total else None,
-        threshold=threshold,
-    )
+    return _Table(n_rows, n_cols, figures, truth, threshold, row_totals, col_totals, total)
+
+
+def _withhold_totals(figures: dict[Key, Figure]) -> None:
+    """Every figure is below the threshold, so none can be hidden in a "<5"'s place: withhold
+    the totals, after which the cells say nothing about each other."""
+    for key in figures:
+        if key[0] != "cell":
+            figures[key] = Figure(None, WITHHELD)
+
+
+class _Residual:
+    """The auditor's question, answered on the true table rather than by a max flow per guess.
+
+    The true table is one whole-number circulation that fits everything published. Another
+    one that gives figure e a different value differs from it by a circulation, which splits
+    into cycles of the residual network (an arc u->v wherever an edge's value can go up, v->u
+    wherever it can go down); one of them passes through e, and pushing one unit round it
+    gives a table with e one higher or lower. So e is pinned exactly when no residual cycle
+    runs through it: no path back from v to u (to raise it) or on from u to v (to lower it)
+    other than e's own arc. A breadth-first search answers that; `hide` keeps the arcs up to
+    date as complements widen what is published. Where the truth itself does not fit (a total
+    forced hidden from another table that is 0 in this one) there is no circulation to start
+    from, and the max-flow auditor decides."""
+
+    def __init__(self, table: _Table) -> None:
+        self.table = table
+        n_rows, n_cols = table.n_rows, table.n_cols
+        self.succ: list[set[int]] = [set() for _ in range(2 + n_rows + n_cols)]
+        self.value: dict[Key, int] = {
+            ("cell", i, j): table.truth[("cell", i, j)]
+            for i in range(n_rows)
+            for j in range(n_cols)
+        }
+        cells = [[table.truth[("cell", i, j)] for j in range(n_cols)] for i in range(n_rows)]
+        self.value.update({("row", i, 0): sum(cells[i]) for i in range(n_rows)})
+        self.value.update({("col", j, 0): sum(r[j] for r in cells) for j in range(n_cols)})
+        self.value[("all", 0, 0)] = sum(map(sum, cells))
+        self.fits = all(
+            low <= table.truth[key] <= high
+            for key, f in table.figures.items()
+            for low, high in [_bounds(f, table.threshold)]
+        )
+        for key in self.value:
+            self._arcs(key)
+
+    def _bounds(self, key: Key) -> tuple[int, int]:
+        figure = self.table.figures.get(key)
+        return (0, _INF) if figure is None else _bounds(figure, self.table.threshold)
+
+    def _arcs(self, key: Key) -> None:
+        u, v = _ends(key, self.table.n_rows)
+        low, high = self._bounds(key)
+        value = self.value[key]
+        (self.succ[u].add if value < high else self.succ[u].discard)(v)
+        (self.succ[v].add if value > low else self.succ[v].discard)(u)
+
+    def hide(self, key: Key) -> None:
+        if key in self.value:
+            self._arcs(key)
+
+    def _reaches(self, start: int, goal: int) -> bool:
+        """Whether a residual path leads from `start` to `goal` other than the direct arc."""
+        succ = self.succ
+        seen = {start, goal}
+        frontier = [w for w in succ[start] if w != goal]
+        seen.update(frontier)
+        while frontier:
+            following = []
+            for node in frontier:
+                nexts = succ[node]
+                if goal in nexts:
+                    return True
+                for w in nexts:
+                    if w not in seen:
+                        seen.add(w)
+                        following.append(w)
+            frontier = following
+        return False
+
+    def pinned(self, key: Key) -> bool:
+        table = self.table
+        if not self.fits:
+            return bool(
+                _pinned(
+                    table.n_rows, table.n_cols, table.figures, table.truth, table.threshold, [key]
+                )
+            )
+        u, v = _ends(key, table.n_rows)
+        low, high = self._bounds(key)
+        value = self.value[key]
+        up = value < high and self._reaches(v, u)
+        return not up and not (value > low and self._reaches(u, v))
 
 
 def protect_together(
