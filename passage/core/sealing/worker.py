@@ -6,7 +6,11 @@ the web process's key agent, agent.py), so while sealed nothing is claimed and e
 queued until someone unseals.
 """
 
+import logging
+
 from django_tasks_db.management.commands.db_worker import Worker
+
+logger = logging.getLogger("django_tasks_db")
 
 
 class SealAwareWorker(Worker):
@@ -26,7 +30,17 @@ class SealAwareWorker(Worker):
     def queue_names(self, value: list[str]) -> None:
         self._queue_names = value
 
+    _was_allowed: bool | None = None
+
     def _may_run(self) -> bool:
         from passage.core.sealing import agent
 
-        return agent.holds_keys()
+        allowed = agent.holds_keys()
+        if allowed != self._was_allowed:
+            # Said once per change, so an operator can tell "sealed" from "nothing queued".
+            if allowed:
+                logger.info("Unsealed: running queued tasks.")
+            else:
+                logger.warning("Passage is sealed: no task runs until someone unseals it.")
+            self._was_allowed = allowed
+        return allowed

@@ -94,6 +94,7 @@ class Site:
             "PASSAGE_ARGON2_MEMORY_KIB": "8",
             "PASSAGE_ARGON2_PARALLELISM": "1",
             "PASSAGE_RETENTION_DAYS": "0",
+            "PYTHONUNBUFFERED": "1",  # logs of running processes reach their files at once
         }
         self.env.pop("PASSAGE_SEAL_STATE_FILE", None)
         self.env.pop("PASSAGE_KEYRING_FILE", None)
@@ -194,15 +195,19 @@ def test_the_worker_runs_no_task_while_sealed_and_stops_at_seal_now(site):
 
     # Unsealed through the web page: a long-running worker gets the keys from the agent.
     worker = site.start("db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2")
-    time.sleep(1.5)
-    assert site.statuses() == ["READY"]  # still sealed: the running worker waits too
+    # Up and polling, it says why it runs nothing; the task is still queued.
+    assert site.wait_for(lambda: "Passage is sealed: no task runs" in site.logs()), site.logs()
+    time.sleep(1)
+    assert site.statuses() == ["READY"]
     site.unseal()
     assert site.wait_for(lambda: site.statuses() == ["SUCCESSFUL"]), site.logs()
 
     # Seal now from the shell: the same worker process drops its keys and runs nothing more.
     assert "sealed" in site.run("seal")
+    sealed_twice = lambda: site.logs().count("Passage is sealed: no task runs") == 2  # noqa: E731
+    assert site.wait_for(sealed_twice), site.logs()  # the running worker noticed
     site.enqueue()
-    time.sleep(3)
+    time.sleep(2)
     assert site.statuses() == ["SUCCESSFUL", "READY"]
     assert worker.poll() is None  # alive and waiting, not crashed
 
