@@ -155,8 +155,9 @@ def requests_table(f: queries.Filters) -> Table:
 
 def arrivals_tables(f: queries.Filters) -> list[Table]:
     months = _months(f.start, f.end)
+    found = queries.arrivals_by_month_every_way(f)
     grids = {
-        by: _grid(queries.arrivals_by_month(f, by), months, "month", vocab.values, "month", "key")
+        by: _grid(found[by], months, "month", vocab.values, "month", "key")
         for by, (vocab, _title) in BREAKDOWN_COLUMNS.items()
     }
     # The three share their monthly totals and grand total: protected together.

@@ -247,6 +247,40 @@ def arrivals_by_month(f: Filters, by: str) -> list[dict]:
     )
 
 
+def arrivals_by_month_every_way(f: Filters) -> dict[str, list[dict]]:
+    """`arrivals_by_month` for every breakdown at once: {by: [{"month", "key", "n"}]}.
+
+    On PostgreSQL in one statement: the arrivals are joined to their people once and counted
+    with GROUPING SETS, instead of three queries each repeating the same join (about two
+    thirds of the 3-year dashboard's database time). Elsewhere, one query per breakdown."""
+    if connection.vendor != "postgresql":
+        return {by: arrivals_by_month(f, by) for by in BREAKDOWNS}
+    arrivals = (
+        TimelineEntry.objects.filter(ARRIVAL & f.period("at") & f.person("case__person__"))
+        .annotate(month=TruncMonth("at"), **{by: key() for by, key in BREAKDOWNS.items()})
+        .values("month", *BREAKDOWNS)
+        .order_by()
+    )
+    inner, params = arrivals.query.sql_with_params()
+    keys = ", ".join(BREAKDOWNS)  # fixed names, never input
+    sets = ", ".join(f"(month, {by})" for by in BREAKDOWNS)
+    which = ", ".join(f"GROUPING({by})" for by in BREAKDOWNS)
+    sql = f"""SELECT month, {keys}, {which}, COUNT(*) FROM ({inner}) AS arrivals
+        GROUP BY GROUPING SETS ({sets})"""  # noqa: S608 - values are parameters
+    tz = timezone.get_current_timezone()
+    found: dict[str, list[dict]] = {by: [] for by in BREAKDOWNS}
+    n_keys = len(BREAKDOWNS)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            month, values, grouped, n = row[0], row[1 : 1 + n_keys], row[1 + n_keys : -1], row[-1]
+            # GROUPING(x) is 0 for the set grouped by x: a NULL key there is a real NULL.
+            by = next(b for b, g in zip(BREAKDOWNS, grouped, strict=True) if g == 0)
+            key = values[list(BREAKDOWNS).index(by)]
+            found[by].append({"month": timezone.make_aware(month, tz), "key": key, "n": n})
+    return found
+
+
 def outcomes_by_month(f: Filters) -> list[dict]:
     """Rejections and referrals for accountability per month: [{"month", "to_stage", "n"}]."""
     return list(
