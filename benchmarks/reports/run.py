@@ -86,6 +86,12 @@ def main() -> None:
     parser.add_argument("--db", default=PG_DB, help="database name (default %(default)s)")
     parser.add_argument("--only", default="", help="comma-separated parts of query names to run")
     parser.add_argument("--no-write", action="store_true", help="don't write the results file")
+    parser.add_argument(
+        "--page",
+        action="store_true",
+        help="time only the whole dashboard page, before and after b9a9c70 and 971a745 taking "
+        "turns, and print the table",
+    )
     args = parser.parse_args()
     db = args.db
     url = f"{PG_SERVER}/{db}"
@@ -139,6 +145,10 @@ def main() -> None:
             lambda f: queries.arrivals_by_month(f, "rank_group"),
         ),
         ("defections per month by region", lambda f: queries.arrivals_by_month(f, "region")),
+        (
+            "defections per month, the three breakdowns in one query",
+            lambda f: queries.arrivals_by_month_every_way(f),
+        ),
         ("rejections and referrals per month", lambda f: queries.outcomes_by_month(f)),
         (
             "summary: defections by year and branch",
@@ -151,6 +161,11 @@ def main() -> None:
         figures.requests_table(f)
         figures.arrivals_tables(f)
         figures.outcomes_table(f)
+
+    if args.page:
+        with _unsealed():  # the page writes an audit record, which needs the keys
+            page_timings(args.runs)
+        return
 
     load_before = os.getloadavg()[0]
     rows = []
@@ -216,6 +231,79 @@ def main() -> None:
         return
     RESULTS.write_text("\n".join(lines))
     print(f"wrote {RESULTS}")
+
+
+def page_timings(runs: int) -> None:
+    """The dashboard page as an analyst gets it (the view, its queries, suppression, template and
+    audit record), for the last 12 months and 3 years, before and after b9a9c70 and 971a745
+    taking turns, so that both meet the same load. Before is the max-flow suppression (kept in
+    tests/reports/test_suppression_same_as_flow.py) and one query per monthly breakdown. The
+    analyst and the audit records are rolled back."""
+    from django.db import transaction
+    from django.test import RequestFactory
+    from django.utils import timezone, translation
+
+    from passage.accounts.models import User
+    from passage.accounts.roles import Role
+    from passage.reports import queries, suppression, views
+    from tests.reports.test_suppression_same_as_flow import flow_protect
+
+    current = suppression.protect, queries.arrivals_by_month_every_way
+
+    def before(counts, *, threshold=5, row_totals=True, col_totals=True, total=True, force=None):
+        options = {"row_totals": row_totals, "col_totals": col_totals, "total": total}
+        return flow_protect(counts, threshold=threshold, force=force, **options)
+
+    def one_query_each(f):
+        return {by: queries.arrivals_by_month(f, by) for by in queries.BREAKDOWNS}
+
+    today = timezone.localdate()
+    periods = [
+        ("last 12 months", {}),
+        ("last 3 years", {"start": (today - timedelta(days=3 * 365)).isoformat()}),
+    ]
+    load_before = os.getloadavg()[0]
+    results = []
+    with transaction.atomic():
+        analyst = User.objects.create_user(username="bench-analyst", role=Role.ANALYST)
+        factory = RequestFactory()
+        translation.activate("en")
+        for label, query in periods:
+            ms: dict[str, list[float]] = {"before": [], "after": []}
+            for run in range(runs + 1):
+                for name, (protect, breakdowns) in (
+                    ("before", (before, one_query_each)),
+                    ("after", current),
+                ):
+                    suppression.protect = protect  # protect_together and figures look it up
+                    views.figures.protect = protect
+                    queries.arrivals_by_month_every_way = breakdowns
+                    request = factory.get("/figures/", query)
+                    request.user = analyst
+                    started = time.perf_counter()
+                    response = views.dashboard(request)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    assert response.status_code == 200
+                    if run:  # the first round warms up
+                        ms[name].append(elapsed)
+            suppression.protect = views.figures.protect = current[0]
+            queries.arrivals_by_month_every_way = current[1]
+            results.append((label, ms))
+            print(label, {k: (statistics.median(v), percentile(v, 95)) for k, v in ms.items()})
+        transaction.set_rollback(True)
+    load_after = os.getloadavg()[0]
+    print(
+        f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load_before:.1f} at the start, "
+        f"{load_after:.1f} at the end, {os.cpu_count()} CPUs, {runs} runs of each after a warm-up"
+    )
+    print("| period | before p50 | before p95 | after p50 | after p95 |")
+    print("|---|---:|---:|---:|---:|")
+    for label, ms in results:
+        b, a = ms["before"], ms["after"]
+        print(
+            f"| {label} | {statistics.median(b):.0f} | {percentile(b, 95):.0f} "
+            f"| {statistics.median(a):.0f} | {percentile(a, 95):.0f} |"
+        )
 
 
 if __name__ == "__main__":
