@@ -193,11 +193,10 @@ def _pinned(
 def _line(key: Key, n_rows: int, n_cols: int) -> tuple[list[Key], list[Key]]:
     """The cells, then the totals, that share a row or a column (or the totals' row or column)
     with `key`: listed directly, as the page's tables run to hundreds of figures."""
-    kind, a, _b = key
+    kind, a, b = key
     row_totals = [("row", i, 0) for i in range(n_rows)]
     col_totals = [("col", j, 0) for j in range(n_cols)]
     if kind == "cell":
-        b = key[2]
         cells = [("cell", a, j) for j in range(n_cols)] + [("cell", i, b) for i in range(n_rows)]
         return cells, [("row", a, 0), ("col", b, 0)]
     if kind == "row":
