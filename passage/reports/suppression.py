@@ -15,7 +15,9 @@ The method is primary suppression plus audited complementary suppression, with e
    a table with its totals is a flow network (rows and columns are nodes, cells are edges,
    totals are edges to a source and a sink) and each question "could this cell be 2 instead?"
    is one bounded-flow feasibility check; the network is totally unimodular, so what is
-   feasible for the flow is feasible in whole numbers.
+   feasible for the flow is feasible in whole numbers. Since the true table is one such flow,
+   the check is a search for a residual cycle through the cell (`_Residual`), with a max flow
+   per question only where a forced total does not fit the truth.
 
 Why not rounding: rounding every figure to the nearest 5 keeps the totals but, with both row
 and column totals, still pins cells (an exhaustive search of 2x2 tables finds thousands), and it
