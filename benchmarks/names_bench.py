@@ -29,6 +29,7 @@ from passage.names import latin  # noqa: E402
 from passage.names.build_table import DATA, align, read_tsv  # noqa: E402
 from passage.names.burmese import syllables as burmese_syllables  # noqa: E402
 from passage.names.compare import DEFAULT_THRESHOLD  # noqa: E402
+from passage.names.features import _levenshtein as levenshtein  # noqa: E402
 from passage.names.table import SyllableTable  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "myanmar-names"
@@ -119,20 +120,10 @@ def _nearest_other(syl, word, spellings, all_syls):
         if theirs & mine or other.rstrip("း့") == syl.rstrip("း့"):
             continue  # same sound: not a different name
         for w in sorted(spellings[other]):
-            d = _dist(latin.fold(word), latin.fold(w))
+            d = levenshtein(latin.fold(word), latin.fold(w))
             if d < best_d:
                 best, best_d = w, d
     return best
-
-
-def _dist(x, y):
-    prev = list(range(len(y) + 1))
-    for i, cx in enumerate(x, 1):
-        cur = [i]
-        for j, cy in enumerate(y, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (cx != cy)))
-        prev = cur
-    return prev[-1]
 
 
 def f1(scores, labels, threshold):
