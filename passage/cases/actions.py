@@ -100,16 +100,35 @@ def assign_case(actor, case: Case, *, cell, users, request=None) -> Case:
         case.cell = cell
         case.save(update_fields=["cell"])
         case.assignees.set(users)
-        user_ids = sorted(u.pk for u in users)
-        TimelineEntry.objects.create(case=case, actor=actor, kind=TimelineEntry.Kind.ASSIGNMENT)
-        audit.record(
-            actor,
-            "case.assign",
-            case,
-            request=request,
-            detail={"cell": cell.pk if cell else None, "users": user_ids},
+        _record_assignment(actor, case, request=request, users=users)
+    return case
+
+
+def assign_request_logger(actor, case: Case, *, request=None) -> Case:
+    """Assign the person who just logged the first request of `case` to it, next to anyone
+    already assigned: they typed the names, so seeing them again tells them nothing new, and
+    without it they could not check what they typed or follow up.
+
+    Only for someone who may log requests and logged one on this case, so it cannot be used to
+    take a case; a follow-up request never calls it (a name alone must not open a case).
+    """
+    if not can(actor, Action.LOG_REQUEST) or not case.requests.filter(logged_by=actor).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        case.assignees.add(actor)
+        _record_assignment(
+            actor, case, request=request, users=case.assignees.all(), why="logged_request"
         )
     return case
+
+
+def _record_assignment(actor, case: Case, *, request, users, why: str = "") -> None:
+    """The timeline entry and audit record of an assignment; `users` is who is assigned now."""
+    TimelineEntry.objects.create(case=case, actor=actor, kind=TimelineEntry.Kind.ASSIGNMENT)
+    detail = {"cell": case.cell_id, "users": sorted(u.pk for u in users)}
+    if why:
+        detail["why"] = why
+    audit.record(actor, "case.assign", case, request=request, detail=detail)
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,8 @@ def commit_import(user, batch: ImportBatch, *, request=None) -> int:
         raise ImportRefused
     with transaction.atomic():
         for data in check.cleaned:
-            case = log_new_request(user, data, request=request)
+            # A batch, not a person at the form: the importer is not assigned to every row.
+            case = log_new_request(user, data, request=request, assign_logger=False)
             if batch.cell is not None:
                 assign_case(user, case, cell=batch.cell, users=[], request=request)
         batch.content = {}

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from passage.accounts.roles import Role
+from passage.cases.actions import assign_request_logger
 from passage.cases.lifecycle import Stage
 from passage.cases.models import Case, Person, TimelineEntry
 from passage.cases.pseudonyms import new_pseudonym
@@ -29,10 +29,14 @@ def _request_on(case: Case, person: Person, actor, data: dict) -> Request:
     )
 
 
-def log_new_request(actor, data: dict, *, request=None) -> Case:
+def log_new_request(actor, data: dict, *, request=None, assign_logger: bool = True) -> Case:
     """A first request from someone: creates the person (with a pseudonym), the case, the request.
 
-    The intake officer who logs it is assigned to the case so they can follow up.
+    Whoever logs it (an intake officer or a coordinator) is assigned to the case, audited, so
+    they can see the names they just typed and follow up: a coordinator could assign themselves
+    anyway, an intake officer needs it to follow up. `assign_logger=False` is for channels where
+    no one typed or read the names (an API integration, a spreadsheet import): assigning the
+    account behind them would hand it the identity of every case they open.
     """
     if not can(actor, Action.LOG_REQUEST):
         raise PermissionDenied
@@ -50,9 +54,9 @@ def log_new_request(actor, data: dict, *, request=None) -> Case:
             stage=Stage.RECEIVED,
             latest_channel=data["channel"],
         )
-        if actor.role == Role.INTAKE:
-            case.assignees.add(actor)
         req = _request_on(case, person, actor, data)
+        if assign_logger:
+            assign_request_logger(actor, case, request=request)
         TimelineEntry.objects.create(case=case, actor=actor, kind=TimelineEntry.Kind.REQUEST)
         audit.record(actor, "request.create", req, request=request, detail={"case": str(case.pk)})
         # In the transaction: a person is never saved without their blind-index rows and hits.

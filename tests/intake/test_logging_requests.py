@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from passage.cases.lifecycle import Stage
-from passage.cases.models import Case, Person
+from passage.cases.models import Case, Person, TimelineEntry
 from passage.core.models import AuditRecord
 from passage.intake.models import Request
 from tests.conftest import signed_in
@@ -63,6 +63,36 @@ def test_a_follow_up_request_joins_the_known_persons_case(people):
     assert Case.objects.count() == 1 and case.requests.count() == 2
     assert case.urgency == 4 and case.latest_channel == "phone"
     assert case.person.names == ["ကျော်ထူး", "Kyaw Htoo", "Kyawe Htu"]
+
+
+def test_a_coordinator_who_logs_a_request_is_assigned_and_sees_the_names_they_typed(people):
+    coordinator = people["outsider_coordinator"]  # shares no cell with anyone here
+    client = signed_in(coordinator)
+    response = client.post(reverse("intake:new"), form_data(names="Kyaw Htoo"), follow=True)
+    case = Case.objects.get()
+    assert list(case.assignees.all()) == [coordinator]
+    assert response.context["identity"].names == ["Kyaw Htoo"]
+    # Audited like any assignment: who, and who is assigned now, in the chain and the timeline.
+    assign = AuditRecord.objects.get(action="case.assign")
+    assert assign.actor == coordinator and assign.object_id == str(case.pk)
+    assert assign.detail == {"cell": None, "users": [coordinator.pk], "why": "logged_request"}
+    assert case.timeline.filter(kind=TimelineEntry.Kind.ASSIGNMENT, actor=coordinator).exists()
+
+
+def test_a_follow_up_request_gives_no_access_to_the_case_it_joins(people):
+    # Any coordinator may add a request to any case; knowing a name must not open its identity.
+    signed_in(people["intake"]).post(reverse("intake:new"), form_data())
+    case = Case.objects.get()
+    other = people["outsider_coordinator"]
+    client = signed_in(other)
+    response = client.post(
+        reverse("intake:follow_up", args=[case.pk]), form_data(names="Kyawe Htu"), follow=True
+    )
+    assert response.status_code == 200 and case.requests.count() == 2
+    assert list(case.assignees.all()) == [people["intake"]]
+    assert response.context["identity"] is None
+    assert "Kyaw Htoo" not in response.content.decode()
+    assert not AuditRecord.objects.filter(action="case.assign", actor=other).exists()
 
 
 BAD_INPUT = [

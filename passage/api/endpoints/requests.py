@@ -33,9 +33,14 @@ def _status_of(req) -> dict:
     summary="Log a new request",
 )
 def create_request(request, payload: RequestIn):
-    """A first request from someone: opens a case exactly as the web's intake form does."""
+    """A first request from someone: opens a case as the web's intake form does, except that
+    the token's owner is not assigned to it."""
     with transaction.atomic():
-        case = log_new_request(request.auth, payload.as_intake_data(), request=request)
+        # No one typed these names: assigning the token's owner would give that account, and
+        # any identity-scoped token of theirs, every case the integration opens.
+        case = log_new_request(
+            request.auth, payload.as_intake_data(), request=request, assign_logger=False
+        )
         req = case.requests.get()
         RequestOrigin.objects.create(request=req, token=request.api_token)
     return Status(201, _status_of(req))
