@@ -14,10 +14,17 @@ A worker that dies mid-job (killed, out of memory, the machine restarted) leaves
 "running" with no one writing it. A running job that has not progressed for STALLED_AFTER is
 given up: marked failed with its reason, its `.part` file deleted, when its page is looked at or
 by the cleanup task. A worker that was only slow finds its job given up and keeps nothing.
+
+A purge withdraws every running or finished job with identity columns (`withdraw_for_purge`):
+its file and key are destroyed, whichever case it held, since which people a file holds is not
+recorded (a list of them would itself be a record to protect). A running job's worker finds its
+job withdrawn at its next step or when it tries to publish, and keeps nothing. A job still
+queued is left alone: it reads identities when it runs, and a purged one then reads blank.
 """
 
 import base64
 import logging
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,11 +33,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passage.accounts.roles import CASE_ROLES
 from passage.core import audit
 from passage.core.crypto import SealedError
+from passage.core.sealing import agent, datakeys, state
 from passage.exports import vault
+from passage.exports.columns import COLUMNS
 from passage.exports.models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -38,6 +49,9 @@ Status, Problem = ExportJob.Status, ExportJob.Problem
 # Progress is recorded every actions.PROGRESS_STEP rows, seconds apart even with identity reads:
 # a quarter of an hour without any is a dead worker, not a slow one.
 STALLED_AFTER = timedelta(minutes=15)
+# A worker that is running claims a queued job within seconds; after this, say it may not be.
+WORKER_LATE_AFTER = timedelta(minutes=2)
+LIVE = (Status.RUNNING, Status.DONE)
 
 
 class ExportGone(Exception):
@@ -62,6 +76,10 @@ def run_job(job_id) -> int:
     claimed = ExportJob.objects.filter(pk=job_id, status=Status.QUEUED)
     if not claimed.update(status=Status.RUNNING, progressed_at=timezone.now()):
         return 0
+    # Data keys cached by an earlier task may include one a purge has destroyed since (a purge
+    # tells processes before it commits): from here every key is read from the database, and a
+    # purge committed after that read withdraws this job, which is running.
+    datakeys.clear_cache()
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     running = ExportJob.objects.filter(pk=job_id, status=Status.RUNNING)
     key, writer = vault.new_key(), None
@@ -138,6 +156,59 @@ def give_up(job: ExportJob, problem: str, *, stalled_before=None) -> bool:
     except SealedError:
         pass  # sealed: the chain cannot be written without keys; the job row says it
     return True
+
+
+def withdraw_for_purge() -> int:
+    """A purge's hook (passage/core/sealing/actions.py): destroy the file and key of every
+    running or finished job with identity columns, now and again when the purge commits (a job
+    claimed meanwhile read keys the purge had not yet destroyed). Needs no key. The number now."""
+    transaction.on_commit(_withdraw_identity_jobs)
+    return _withdraw_identity_jobs()
+
+
+def _withdraw_identity_jobs() -> int:
+    count = 0
+    for job in ExportJob.objects.filter(status__in=LIVE).select_related("owner"):
+        # A column no longer known could be anything: withdraw rather than guess.
+        if not any(key not in COLUMNS or COLUMNS[key].identity for key in job.columns):
+            continue
+        # Conditional, like the worker's own writes: whichever comes first, the other sees it.
+        if not ExportJob.objects.filter(pk=job.pk, status__in=LIVE).update(
+            status=Status.EXPIRED, problem=Problem.PURGED, file_key=None
+        ):
+            continue
+        vault.delete(job.pk)
+        count += 1
+        try:
+            audit.record(None, "export.withdraw", job, detail={"problem": Problem.PURGED})
+        except SealedError:
+            pass  # sealed: the purge's own record, written at unseal, counts these
+    return count
+
+
+def waiting_reason(job: ExportJob) -> str:
+    """Why a queued job may still be waiting, in plain words; "" when nothing seems wrong. Says
+    nothing about keys or files: only whether the worker can run and how long it has waited."""
+    if job.status != Status.QUEUED:
+        return ""
+    # The worker gets its keys from the key agent (docs/sealing.md): no agent answering, or one
+    # answering sealed, and the worker runs nothing. The answer never leaves this process.
+    if not state.is_unsealed() or agent.ask().get("sealed", True):
+        return _(
+            "Passage is sealed for the background worker, so it starts nothing: this export "
+            "will start once Passage is unsealed. If this lasts, ask the administrator."
+        )
+    waited = timezone.now() - job.created_at
+    if waited < WORKER_LATE_AFTER:
+        return ""
+    minutes = math.floor(waited.total_seconds() / 60)
+    return ngettext(
+        "The background worker has not picked up this export for %(minutes)d minute: it may "
+        "not be running. Ask the administrator.",
+        "The background worker has not picked up this export for %(minutes)d minutes: it may "
+        "not be running. Ask the administrator.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _stalled(before) -> Q:

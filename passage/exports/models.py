@@ -53,6 +53,13 @@ class ExportJob(models.Model):
                 "Nothing was kept; try again."
             ),
         )
+        PURGED = (
+            "purged",
+            _(
+                "Withdrawn: a case in it was purged, so the file and its key were destroyed. "
+                "Export the queue again if you still need it."
+            ),
+        )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -59,7 +59,8 @@ def job(request, job_id):
     """A background export: its progress while it runs, then its download link until expiry."""
     export_job = jobs.get_job_or_404(request.user, job_id)
     jobs.settle(export_job)
-    return render(request, "exports/job.html", {"job": export_job})
+    context = {"job": export_job, "waiting": jobs.waiting_reason(export_job)}
+    return render(request, "exports/job.html", context)
 
 
 def download(request, job_id):

@@ -22,14 +22,8 @@ from tests.conftest import make_case, signed_in
 URL = "/exports/queue/"
 WORKER = ["db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0"]
 REASON = "Hand-over list for the North cell's safe house."
-# Every test here exports more than this, so every export is a background job.
+# Every test here exports more than two rows (conftest.py), so every export is a background job.
 pytestmark = pytest.mark.usefixtures("_small_threshold")
-
-
-@pytest.fixture
-def _small_threshold():
-    with override_settings(EXPORT_BACKGROUND_ROWS=2, EXPORT_LINK_MINUTES=60):
-        yield
 
 
 def _north_cases(people, cells, n=3, **data):

@@ -167,8 +167,12 @@ def owners_to_purge(case) -> list:
 
 def purge_case(case, *, actor=None, reason: str, request=None) -> int:
     """Destroy the case's (and person's) data keys. Works sealed; audited now or at unseal."""
+    from passage.exports.jobs import withdraw_for_purge
+
     destroyed = datakeys.destroy(owners_to_purge(case))
-    detail = {"reason": reason, "keys_destroyed": destroyed}
+    # Background export files may hold this identity under keys of their own: destroy them too.
+    withdrawn = withdraw_for_purge()
+    detail = {"reason": reason, "keys_destroyed": destroyed, "exports_withdrawn": withdrawn}
     try:
         audit.record(actor, "case.purge", case, request=request, detail=detail)
     except SealedError:
