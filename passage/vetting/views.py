@@ -86,34 +86,48 @@ def case_vetting(request, case_id):
 
 
 def _submit(request, case, form, action, *args, key, message):
-    """The vetting page's forms: the action on valid input, else the page with the errors."""
+    """The vetting page's forms: the action on valid input, else the page with the errors.
+    `message` is what to say when it worked, or a function of the action's result."""
     return submit(
         request,
         form,
         action,
         *args,
-        done=lambda result: done(request, message(result), "vetting:case", case_id=case.pk),
+        done=lambda result: done(
+            request,
+            message(result) if callable(message) else str(message),
+            "vetting:case",
+            case_id=case.pk,
+        ),
         failed=lambda form: _page(request, case, status=400, bound={key: form}),
     )
 
 
-def _said(message):
-    return lambda result: message
+def _on_case(form_class, action, key, message):
+    """A view posting one of the vetting page's forms about the case itself."""
+
+    @require_POST
+    def view(request, case_id):
+        case = get_case_or_404(request.user, case_id, Action.DO_VETTING)
+        form = form_class(request.POST)
+        return _submit(request, case, form, action, case, key=key, message=message)
+
+    return view
 
 
-@require_POST
-def start_checklist(request, case_id):
-    case = get_case_or_404(request.user, case_id, Action.DO_VETTING)
-    form = StartChecklistForm(request.POST)
-    return _submit(
-        request,
-        case,
-        form,
-        actions.start_checklist,
-        case,
-        key="start",
-        message=_said(_("Checklist started.")),
-    )
+def _recommended(decision):
+    if decision.status == Decision.Status.APPROVED:
+        return _("Decision recorded; the case has moved.")
+    return _("Recommendation saved. A second person must approve it.")
+
+
+start_checklist = _on_case(
+    StartChecklistForm, actions.start_checklist, "start", gettext_lazy("Checklist started.")
+)
+add_reference = _on_case(
+    ReferenceForm, actions.add_reference, "reference", gettext_lazy("Reference added.")
+)
+recommend = _on_case(RecommendForm, actions.recommend, "recommend", _recommended)
 
 
 @require_POST
@@ -127,37 +141,7 @@ def update_item(request, item_id):
         actions.update_item,
         item,
         key=("item", item.pk),
-        message=_said(_("Check saved.")),
-    )
-
-
-@require_POST
-def add_reference(request, case_id):
-    case = get_case_or_404(request.user, case_id, Action.DO_VETTING)
-    form = ReferenceForm(request.POST)
-    return _submit(
-        request,
-        case,
-        form,
-        actions.add_reference,
-        case,
-        key="reference",
-        message=_said(_("Reference added.")),
-    )
-
-
-def _recommended(decision):
-    if decision.status == Decision.Status.APPROVED:
-        return _("Decision recorded; the case has moved.")
-    return _("Recommendation saved. A second person must approve it.")
-
-
-@require_POST
-def recommend(request, case_id):
-    case = get_case_or_404(request.user, case_id, Action.DO_VETTING)
-    form = RecommendForm(request.POST)
-    return _submit(
-        request, case, form, actions.recommend, case, key="recommend", message=_recommended
+        message=gettext_lazy("Check saved."),
     )
 
 
@@ -167,14 +151,9 @@ def _on_decision(access, form_class, action, message):
     @require_POST
     def view(request, decision_id):
         decision = get_decision_or_404(request.user, decision_id, access)
+        form = form_class(request.POST)
         return _submit(
-            request,
-            decision.case,
-            form_class(request.POST),
-            action,
-            decision,
-            key=action.__name__,
-            message=_said(str(message)),
+            request, decision.case, form, action, decision, key=action.__name__, message=message
         )
 
     return view
