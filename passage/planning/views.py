@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from passage.core.access import (
@@ -86,14 +87,14 @@ def _done(request, plan, message):
     return done(request, message, "planning:plan", plan_id=plan.pk)
 
 
-def _submit(request, plan, form, action, obj=None, *, key: str, message: str):
-    """The plan page's forms: the action (on the plan, or on `obj` of it) on valid input, else
-    the page with the errors."""
+def _submit(request, plan, form, action, *, key: str, message: str):
+    """The plan page's forms: the action on the plan on valid input, else the page with the
+    errors."""
     return submit(
         request,
         form,
         action,
-        plan if obj is None else obj,
+        plan,
         done=lambda result: _done(request, plan, message),
         failed=lambda form: _page(request, plan, status=400, bound={key: form}),
     )
@@ -136,41 +137,36 @@ def edit_step(request, step_id):
     return render(request, "planning/step_edit.html", {"plan": plan, "step": step, "form": form})
 
 
-@require_POST
-def decide_go(request, plan_id):
-    plan = get_plan_or_404(request.user, plan_id, Action.DECIDE_GO)
-    form = GoForm(request.POST)
-    return _submit(
-        request, plan, form, actions.decide_go, key="go", message=_("Decision recorded.")
-    )
+def _on_plan(access, form_class, action, key, message):
+    """A view posting one of the plan page's forms about the plan itself."""
+
+    @require_POST
+    def view(request, plan_id):
+        plan = get_plan_or_404(request.user, plan_id, access)
+        form = form_class(request.POST)
+        return _submit(request, plan, form, action, key=key, message=str(message))
+
+    return view
 
 
-@require_POST
-def start_transit(request, plan_id):
-    plan = get_plan_or_404(request.user, plan_id, Action.EDIT_PLAN)
-    # No fields: the empty form only carries a refusal back to the page.
-    return _submit(
-        request,
-        plan,
-        forms.Form(request.POST),
-        actions.start_transit,
-        key="transit",
-        message=_("The case is in transit."),
-    )
-
-
-@require_POST
-def schedule_check_in(request, plan_id):
-    plan = get_plan_or_404(request.user, plan_id, Action.EDIT_PLAN)
-    form = CheckInForm(request.POST)
-    return _submit(
-        request,
-        plan,
-        form,
-        actions.schedule_check_in,
-        key="check_in",
-        message=_("Check-in scheduled."),
-    )
+decide_go = _on_plan(
+    Action.DECIDE_GO, GoForm, actions.decide_go, "go", gettext_lazy("Decision recorded.")
+)
+# No fields: the empty form only carries a refusal back to the page.
+start_transit = _on_plan(
+    Action.EDIT_PLAN,
+    forms.Form,
+    actions.start_transit,
+    "transit",
+    gettext_lazy("The case is in transit."),
+)
+schedule_check_in = _on_plan(
+    Action.EDIT_PLAN,
+    CheckInForm,
+    actions.schedule_check_in,
+    "check_in",
+    gettext_lazy("Check-in scheduled."),
+)
 
 
 @require_POST
@@ -210,18 +206,13 @@ def record_outcome(request, plan_id):
     )
 
 
-@require_POST
-def change_planners(request, plan_id):
-    plan = get_plan_or_404(request.user, plan_id, Action.CHANGE_PLANNERS)
-    form = PlanForm(request.POST)
-    return _submit(
-        request,
-        plan,
-        form,
-        actions.change_planners,
-        key="planners",
-        message=_("Planners changed."),
-    )
+change_planners = _on_plan(
+    Action.CHANGE_PLANNERS,
+    PlanForm,
+    actions.change_planners,
+    "planners",
+    gettext_lazy("Planners changed."),
+)
 
 
 def plan_reads(request, plan_id):
