@@ -162,13 +162,15 @@ def withdraw_for_purge() -> int:
     """A purge's hook (passage/core/sealing/actions.py): destroy the file and key of every
     running or finished job with identity columns, now and again when the purge commits (a job
     claimed meanwhile read keys the purge had not yet destroyed). Needs no key. The number now."""
+    count = _withdraw_identity_jobs()
+    # Outside a transaction (retention's purges) this runs at once, finding none left.
     transaction.on_commit(_withdraw_identity_jobs)
-    return _withdraw_identity_jobs()
+    return count
 
 
 def _withdraw_identity_jobs() -> int:
     count = 0
-    for job in ExportJob.objects.filter(status__in=LIVE).select_related("owner"):
+    for job in ExportJob.objects.filter(status__in=LIVE).only("id", "columns"):
         # A column no longer known could be anything: withdraw rather than guess.
         if not any(key not in COLUMNS or COLUMNS[key].identity for key in job.columns):
             continue

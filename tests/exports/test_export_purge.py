@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,10 @@ def test_a_purge_withdraws_finished_identity_exports_and_leaves_the_others(peopl
     assert summary_only.status == "done" and vault.path_for(summary_only.pk).exists()
     page = client.get(reverse("exports:job", args=[with_identity.pk])).content.decode()
     assert WITHDRAWN in page and "/download/" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    page = client.get(reverse("exports:job", args=[with_identity.pk])).content.decode()
+    assert "ကိစ္စရပ်တစ်ခုကို အပြီးဖျက်ခဲ့သဖြင့်" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("exports:job_download", args=[with_identity.pk]))
     assert response.status_code == 410 and WITHDRAWN in response.content.decode()
     withdraw = AuditRecord.objects.get(action="export.withdraw")
@@ -120,6 +125,7 @@ def test_a_job_finished_while_the_purge_commits_is_withdrawn_at_the_commit(peopl
     assert_withdrawn(job)
 
 
+@pytest.mark.django_db(transaction=True)  # no transaction around it, as in retention's purges
 def test_a_purge_while_sealed_withdraws_and_counts_it_for_the_unseal(people, north):
     job = ask(signed_in(people["coordinator"]), columns=IDENTITY, reason=REASON)
     jobs.run_job(job.pk)
@@ -144,6 +150,9 @@ def test_a_waiting_job_says_passage_is_sealed_for_the_worker_when_no_agent_answe
     assert "Waiting to start" in page
     assert "Passage is sealed for the background worker, so it starts nothing" in page
     assert "key" not in jobs.waiting_reason(job).lower()  # nothing about keys or files
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "နောက်ခံလုပ်ငန်းစဉ်အတွက် Passage ကို သော့ခတ်ထားသဖြင့်" in page
 
 
 def test_a_waiting_job_says_the_worker_may_not_be_running_after_a_while(people, north):
