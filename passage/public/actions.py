@@ -35,7 +35,7 @@ def submit_first(data: dict, *, token: str, language: str) -> receipts.Receipt:
     content = {f: data.get(f) for f in FIRST_FIELDS} | {"language": language}
     sealed = _seal(content)
     with transaction.atomic():
-        tokens.check_daily_limit()
+        tokens.take_daily_place()
         tokens.spend(token)
         source = Source.objects.create(
             lookup_id=receipts.lookup_id(receipt.code_name),
@@ -59,7 +59,7 @@ def open_receipt(code_name: str, passphrase: str, *, token: str) -> Source | Non
 def submit_more(source: Source, message: str, *, token: str, language: str) -> Submission:
     sealed = _seal({"message": message, "language": language})
     with transaction.atomic():
-        tokens.check_daily_limit()
+        tokens.take_daily_place()
         tokens.spend(token)
         return Submission.objects.create(
             source=source, sealed=sealed, received_on=timezone.localdate()

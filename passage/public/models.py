@@ -84,3 +84,14 @@ class SpentFormToken(models.Model):
 
     def __str__(self) -> str:
         return self.digest
+
+
+class DailyCount(models.Model):
+    """How many messages the public form took on one day, for the daily limit: one number a day,
+    nothing about who sent them. Raised by a conditional UPDATE, so it never passes the limit."""
+
+    day = models.DateField(primary_key=True)
+    taken = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.taken}"

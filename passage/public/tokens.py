@@ -6,8 +6,7 @@ the time it was issued. A submission is taken only if its token is genuine, at l
 MIN_FILL_SECONDS and at most MAX_AGE_SECONDS old, and not used before. A script must fetch a page
 and wait for each message; nothing about the sender is kept. The token also stands in for the
 CSRF cookie, so the public pages set no cookie at all. Past settings.PUBLIC_DAILY_LIMIT messages
-in a day (counted from the day each was received, which is kept anyway) the form takes nothing
-more until the next day.
+in a day (one counter a day, DailyCount) the form takes nothing more until the next day.
 """
 
 import hashlib
@@ -18,10 +17,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passage.public.models import SpentFormToken, Submission
+from passage.public.models import DailyCount, SpentFormToken, Submission
 
 SALT = "passage.public.form-token"
 MIN_FILL_SECONDS = 5
@@ -38,14 +38,29 @@ def issue(issued_at: float | None = None) -> str:
 
 
 def daily_limit_reached() -> bool:
-    """Concurrent posts may each pass the count: the limit stops a flood, not exact to the one."""
+    """Whether today's messages have reached the limit: said on the form before anyone writes."""
     today = timezone.localdate()
-    return Submission.objects.filter(received_on=today).count() >= settings.PUBLIC_DAILY_LIMIT
+    return DailyCount.objects.filter(day=today, taken__gte=settings.PUBLIC_DAILY_LIMIT).exists()
 
 
-def check_daily_limit() -> None:
-    """Raise TokenError once today's messages reach the limit."""
-    if daily_limit_reached():
+def take_daily_place() -> None:
+    """Count one more message today, or raise TokenError once the day is full. Call inside the
+    transaction that saves the message, so a message that is not saved gives its place back.
+
+    Exact however many post at once: the UPDATE's condition is checked on the row as it is once
+    the writer holds it (PostgreSQL re-reads a row it waited for; SQLite has one writer at a
+    time), so of two posts for the last place only one updates a row.
+    """
+    today = timezone.localdate()
+    if not DailyCount.objects.filter(day=today).exists():
+        DailyCount.objects.filter(day__lt=today - timedelta(days=1)).delete()
+        # Starts from what is already stored today, so the day the counter arrives is no gap.
+        stored = Submission.objects.filter(received_on=today).count()
+        DailyCount.objects.bulk_create([DailyCount(day=today, taken=stored)], ignore_conflicts=True)
+    taken = DailyCount.objects.filter(day=today, taken__lt=settings.PUBLIC_DAILY_LIMIT).update(
+        taken=F("taken") + 1
+    )
+    if not taken:
         raise TokenError(
             _(
                 "We are sorry: we have received as many messages today as we can take. "
