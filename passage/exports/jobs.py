@@ -24,7 +24,6 @@ queued is left alone: it reads identities when it runs, and a purged one then re
 
 import base64
 import logging
-import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -203,7 +202,7 @@ def waiting_reason(job: ExportJob) -> str:
     waited = timezone.now() - job.created_at
     if waited < WORKER_LATE_AFTER:
         return ""
-    minutes = math.floor(waited.total_seconds() / 60)
+    minutes = int(waited.total_seconds() // 60)
     return ngettext(
         "The background worker has not picked up this export for %(minutes)d minute: it may "
         "not be running. Ask the administrator.",
