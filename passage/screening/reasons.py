@@ -4,16 +4,17 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # One sentence per passage.names.reasons code, with the same parameters (%-style here, so
-# makemessages sees them); sentences without words are the same in every language. A code
-# missing here falls back to the stored English text.
+# makemessages sees them). Each has words, so each can be translated: the command line keeps
+# the bare symbols of passage.names.reasons.ENGLISH. A code missing here falls back to the
+# stored English text.
 MESSAGES = {
-    "same": "%(a)s = %(b)s",
+    "same": _("%(a)s = %(b)s: spelled the same"),
     "same_syllable": _("%(a)s ≈ %(b)s: same syllable %(syllable)s"),
     "said_alike": _("%(a)s ≈ %(b)s: spelled differently, said alike (%(key)s)"),
     "other_tone": _("%(a)s ≈ %(b)s: same syllable, other tone"),
     "close_spelling": _("%(a)s ≈ %(b)s: close spelling (%(key)s)"),
     "one_letter": _("%(a)s ~ %(b)s: one letter apart"),
-    "different": "%(a)s ≠ %(b)s",
+    "different": _("%(a)s ≠ %(b)s: different syllables"),
     "run_together": _("%(a)s ≈ %(b)s: same syllables run together"),
     "run_together_close": _("%(a)s ≈ %(b)s: close spelling, run together"),
     "no_counterpart": _("%(a)s: no counterpart"),
@@ -22,7 +23,7 @@ MESSAGES = {
     "genders_differ": _("honorifics imply different genders: %(a)s vs %(b)s"),
     "inverted": _("family-name-first order (with a comma) read as the name order"),
     "common_name": _("%(name)s is a common name (about 1 in %(one_in)s names): weak evidence"),
-    "names_compared": "%(a)s ~ %(b)s",
+    "names_compared": _("%(a)s ~ %(b)s: the names compared"),
 }
 
 
