@@ -12,6 +12,7 @@ from passage.accounts.models import Cell, User
 from passage.accounts.roles import Role
 from passage.core import audit, sealed_box
 from passage.core.access import Action, can
+from passage.core.actions import update_audited
 from passage.core.models import Organisation
 from passage.core.sealing import keyring, state
 
@@ -103,17 +104,14 @@ def create_user(actor, *, username: str, display_name: str, role: str, request=N
 def update_user(actor, user: User, *, role: str, is_active: bool, display_name: str, request=None):
     if not can(actor, Action.MANAGE_USERS):
         raise PermissionDenied
-    with transaction.atomic():
-        user.role, user.is_active, user.display_name = role, is_active, display_name
-        user.save(update_fields=["role", "is_active", "display_name"])
-        audit.record(
-            actor,
-            "account.update",
-            user,
-            request=request,
-            detail={"role": role, "active": is_active},
-        )
-    return user
+    return update_audited(
+        actor,
+        user,
+        {"role": role, "is_active": is_active, "display_name": display_name},
+        "account.update",
+        request=request,
+        detail={"role": role, "active": is_active},
+    )
 
 
 def reset_totp(actor, user: User, *, request=None) -> None:

@@ -9,6 +9,7 @@ from passage.aftercare.models import Need, Statement
 from passage.aftercare.redaction import redact
 from passage.core import audit
 from passage.core.access import Action, can
+from passage.core.actions import update_audited
 
 NEED_FIELDS = ("kind", "status", "provider", "starts_on", "ends_on", "details")
 
@@ -72,17 +73,14 @@ def change_consent(actor, statement: Statement, consent: str, *, request=None) -
     _check(actor, Action.EDIT_AFTERCARE, statement.case)
     if statement.withdrawn_at is not None or consent == statement.consent:
         return statement
-    with transaction.atomic():
-        before, statement.consent = statement.consent, consent
-        statement.save(update_fields=["consent"])
-        audit.record(
-            actor,
-            "testimony.consent",
-            statement,
-            request=request,
-            detail={"from": before, "to": consent},
-        )
-    return statement
+    return update_audited(
+        actor,
+        statement,
+        {"consent": consent},
+        "testimony.consent",
+        request=request,
+        detail={"from": statement.consent, "to": consent},
+    )
 
 
 def withdraw_consent(actor, statement: Statement, *, request=None) -> Statement:

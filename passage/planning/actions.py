@@ -16,7 +16,7 @@ from passage.cases.lifecycle import Stage
 from passage.cases.models import Case
 from passage.core import audit
 from passage.core.access import Action, can, plan_people_ids
-from passage.core.actions import ActionError
+from passage.core.actions import ActionError, update_audited
 from passage.core.models import AuditRecord
 from passage.planning.models import Alert, CheckIn, GoDecision, Outcome, Plan, Step
 
@@ -144,23 +144,14 @@ def update_step(actor, step: Step, *, title, details, owner, due_at, status, req
     plan = step.plan
     _require(actor, Action.EDIT_PLAN, plan)
     _owner_ok(plan, owner)
-    with transaction.atomic():
-        step.title, step.details, step.owner, step.due_at, step.status = (
-            title,
-            details,
-            owner,
-            due_at,
-            status,
-        )
-        step.save(update_fields=["title", "details", "owner", "due_at", "status"])
-        audit.record(
-            actor,
-            "plan.step_update",
-            step,
-            request=request,
-            detail={"plan": str(plan.pk), "status": status},
-        )
-    return step
+    return update_audited(
+        actor,
+        step,
+        {"title": title, "details": details, "owner": owner, "due_at": due_at, "status": status},
+        "plan.step_update",
+        request=request,
+        detail={"plan": str(plan.pk), "status": status},
+    )
 
 
 def decide_go(actor, plan: Plan, *, go: bool, reason: str, request=None) -> GoDecision:

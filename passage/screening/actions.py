@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from passage.cases.models import Case
 from passage.core import audit
 from passage.core.access import Action, can
+from passage.core.actions import update_audited
 
 from . import blind
 from .models import AbuseRecord, Hit, ImportBatch, Kind, WatchlistEntry
@@ -192,19 +193,19 @@ def review_hit(actor, hit: Hit, status: str, note: str, *, request=None) -> Hit:
         raise ScreeningError(_("Say why, in a note: the next reader needs the reason."))
     if not may_see_other_side(actor, hit):
         raise ScreeningError(_("This match is restricted: ask a coordinator to review it."))
-    with transaction.atomic():
-        previous = hit.status
-        hit.status, hit.review_note = status, note.strip()
-        hit.reviewed_by, hit.reviewed_at = actor, timezone.now()
-        hit.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
-        audit.record(
-            actor,
-            "screening.review_hit",
-            hit,
-            request=request,
-            detail={"case": str(hit.case_id), "from": previous, "to": status},
-        )
-    return hit
+    return update_audited(
+        actor,
+        hit,
+        {
+            "status": status,
+            "review_note": note.strip(),
+            "reviewed_by": actor,
+            "reviewed_at": timezone.now(),
+        },
+        "screening.review_hit",
+        request=request,
+        detail={"case": str(hit.case_id), "from": hit.status, "to": status},
+    )
 
 
 def may_see_other_side(user, hit: Hit) -> bool:

@@ -18,7 +18,7 @@ from passage.cases.lifecycle import Stage
 from passage.cases.models import Case, Person
 from passage.core import audit
 from passage.core.access import Action, can
-from passage.core.actions import ActionError
+from passage.core.actions import ActionError, update_audited
 from passage.core.models import AuditRecord
 from passage.vetting.models import (
     CLEARANCES,
@@ -130,18 +130,14 @@ def update_item(
     _require_vetting_stage(case)
     if status not in ChecklistItem.Status.values:
         raise VettingError(_("Choose done, not done or not applicable."))
-    with transaction.atomic():
-        item.status, item.note = status, note
-        item.recorded_by, item.recorded_at = actor, timezone.now()
-        item.save(update_fields=["status", "note", "recorded_by", "recorded_at"])
-        audit.record(
-            actor,
-            "vetting.item",
-            item,
-            request=request,
-            detail={"case": str(case.pk), "status": status},
-        )
-    return item
+    return update_audited(
+        actor,
+        item,
+        {"status": status, "note": note, "recorded_by": actor, "recorded_at": timezone.now()},
+        "vetting.item",
+        request=request,
+        detail={"case": str(case.pk), "status": status},
+    )
 
 
 # --- references -------------------------------------------------------------------------------
@@ -290,16 +286,11 @@ def recommend(
 
 
 def _decide(actor, decision: Decision, *, request=None) -> None:
-    decision.status, decision.decided_by, decision.decided_at = (
-        Decision.Status.APPROVED,
+    update_audited(
         actor,
-        timezone.now(),
-    )
-    decision.save(update_fields=["status", "decided_by", "decided_at"])
-    audit.record(
-        actor,
-        "vetting.decide",
         decision,
+        {"status": Decision.Status.APPROVED, "decided_by": actor, "decided_at": timezone.now()},
+        "vetting.decide",
         request=request,
         detail={"case": str(decision.case_id), "kind": decision.kind},
     )
@@ -355,17 +346,14 @@ def _settle(actor, decision: Decision, status, *, note_field, note, event, reque
         _pending(decision)
         if refuse is not None:
             refuse(decision)
-        decision.status, decision.decided_by, decision.decided_at = status, actor, timezone.now()
-        setattr(decision, note_field, note)
-        decision.save(update_fields=["status", "decided_by", "decided_at", note_field])
-        audit.record(
+        return update_audited(
             actor,
-            event,
             decision,
+            {"status": status, "decided_by": actor, "decided_at": timezone.now(), note_field: note},
+            event,
             request=request,
             detail={"case": str(case.pk), "kind": decision.kind},
         )
-    return decision
 
 
 def decline(actor, decision: Decision, *, note: str, request=None) -> Decision:
