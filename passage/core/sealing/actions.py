@@ -179,4 +179,7 @@ def purge_case(case, *, actor=None, reason: str, request=None) -> int:
         with state.updating_shared() as s:
             _pending(s, "case.purge", "", case=str(case.pk), **detail)
     state.keys_changed()
+    # Once more after the commit: a process that cached one of these keys between the bump
+    # above and the commit (it could still read the row) must forget it too.
+    transaction.on_commit(state.keys_changed)
     return destroyed

@@ -13,7 +13,7 @@ from django.utils import timezone
 from passage.cases.models import Case, Person
 from passage.core import crypto, sealed_box
 from passage.core.models import AuditRecord, DataKey, PurgeRequest
-from passage.core.sealing import actions, datakeys, retention
+from passage.core.sealing import actions, datakeys, retention, state
 from passage.intake.models import Request
 from tests.conftest import make_case
 
@@ -52,6 +52,21 @@ def test_a_purge_needs_a_second_coordinator_and_shreds_everywhere(people, cells)
         DataKey.objects.get(owner_type="cases.person", owner_id=str(case.person_id)).wrapped == ""
     )
     assert AuditRecord.objects.filter(action="case.purge", object_id=str(case.pk)).exists()
+
+
+def test_a_purge_tells_every_process_to_forget_keys_again_once_it_commits(
+    people, cells, django_capture_on_commit_callbacks
+):
+    # Between the first signal and the commit another process could still read and cache the
+    # case's key; the second signal, after the commit, makes it forget that copy too.
+    case = make_case(people["coordinator"], cell=cells["north"])
+    before = state.read_shared()["epoch"]
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        actions.purge_case(case, actor=people["coordinator"], reason="test")
+    assert state.read_shared()["epoch"] == before + 1
+    for callback in after_commit:
+        callback()
+    assert state.read_shared()["epoch"] == before + 2
 
 
 def test_retention_purges_identities_long_closed_and_keeps_the_case(people, cells):
