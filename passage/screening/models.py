@@ -30,11 +30,28 @@ class Confidence(models.TextChoices):
     HIGH = "high", _("High")
 
 
-class WatchlistEntry(models.Model):
-    """A suspected infiltrator: names and aliases, where the suspicion came from, how sure."""
+class ScreeningRecord(models.Model):
+    """What a watchlist entry and an abuse record share: a random id, a reference people quote,
+    and who filed it when."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class WatchlistEntry(ScreeningRecord):
+    """A suspected infiltrator: names and aliases, where the suspicion came from, how sure."""
+
     names = EncryptedJSONField(_("names and aliases"), default=list)
     unit = EncryptedTextField(_("unit"), blank=True, default="")
     township = EncryptedTextField(_("township"), blank=True, default="")
@@ -45,23 +62,11 @@ class WatchlistEntry(models.Model):
         _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
     )
     notes = EncryptedTextField(_("notes"), blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["reference"]
-
-    def __str__(self) -> str:
-        return self.reference
 
 
-class AbuseRecord(models.Model):
+class AbuseRecord(ScreeningRecord):
     """A documented abuse: when, where, which units, who was named (with ranks), the sources."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    reference = models.CharField(_("reference"), max_length=40, unique=True)
     date = models.DateField(_("date"), null=True, blank=True)
     place = EncryptedTextField(_("place"), blank=True, default="")
     units = EncryptedJSONField(_("units"), default=list)
@@ -69,16 +74,6 @@ class AbuseRecord(models.Model):
     perpetrators = EncryptedJSONField(_("named perpetrators"), default=list)
     description = EncryptedTextField(_("description"), blank=True, default="")
     sources = EncryptedTextField(_("sources"), blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["reference"]
-
-    def __str__(self) -> str:
-        return self.reference
 
 
 class BlindKey(models.Model):
