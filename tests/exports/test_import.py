@@ -69,6 +69,16 @@ def test_commit_logs_every_row_through_intake(people, cells):
     assert ImportBatch.objects.get().content == {}
 
 
+def test_the_importer_is_not_assigned_to_the_rows_they_import(people):
+    # Unlike the intake form: a batch of names is not a person someone just spoke to.
+    client = signed_in(people["coordinator"])
+    url = review_url(upload(client))
+    client.post(url, {**ImportBatch.objects.get().mapping, "commit": "1"})
+    assert Case.objects.count() == 2
+    assert not Case.assignees.through.objects.exists()
+    assert not AuditRecord.objects.filter(action="case.assign").exists()
+
+
 def test_one_bad_row_imports_nothing_and_says_where(people):
     bad = GOOD + "Kyaw ထူး,31/02/2024,general,army,mars,,7,,maybe,\n"
     client = signed_in(people["coordinator"])
