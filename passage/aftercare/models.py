@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from passage.core.fields import EncryptedTextField
-from passage.core.records import CaseRecord
+from passage.core.records import AddedRecord, CaseRecord
 
 
 class NeedKind(models.TextChoices):
@@ -170,7 +170,7 @@ class LiveParticipant(models.Model):
         return f"{self.case_id} in {self.session_id}"
 
 
-class Attachment(CaseRecord):
+class Attachment(AddedRecord):
     """Audio or an image that belongs to a statement, stored encrypted under the case's key."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="attachments")
@@ -179,13 +179,6 @@ class Attachment(CaseRecord):
     size = models.PositiveIntegerField()
     # The bytes, base64-encoded, then encrypted like every other sealed field.
     data = EncryptedTextField()
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["added_at"]
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"

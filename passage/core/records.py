@@ -1,10 +1,11 @@
 """Abstract models that case records share (vetting, planning, after-care): one definition of
-the id, the sealing key owner, and a note with who wrote it when."""
+the id, the sealing key owner, who added a record when, and a note with who wrote it when."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedTextField
@@ -36,3 +37,17 @@ class RecordedNote(CaseRecord):
 
     class Meta:
         abstract = True
+
+
+class AddedRecord(CaseRecord):
+    """A case record someone adds whole (a reference, an attachment): who added it and when,
+    listed in the order they were added."""
+
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["added_at"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passage.core.fields import EncryptedTextField
-from passage.core.records import CaseRecord, RecordedNote
+from passage.core.records import AddedRecord, CaseRecord, RecordedNote
 
 
 class ChecklistTemplate(models.Model):
@@ -67,7 +67,7 @@ class ChecklistItem(RecordedNote):
         return self.text_en
 
 
-class Reference(CaseRecord):
+class Reference(AddedRecord):
     """Someone who vouches for the requester, and how well they know them."""
 
     class Strength(models.TextChoices):
@@ -82,13 +82,6 @@ class Reference(CaseRecord):
     )
     description = EncryptedTextField(blank=True, default="")
     strength = models.CharField(max_length=10, choices=Strength.choices)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["added_at"]
 
     def __str__(self) -> str:
         return f"reference on case {self.case_id}"
