@@ -31,17 +31,21 @@ def go(people, plan):
     return plan
 
 
+def new_step(user, plan, **fields):
+    """A step added by `user`, plain but for the `fields` a test is about."""
+    defaults = {
+        "title": "Meet the driver",
+        "details": "Tea shop by the bridge, 06:00",
+        "owner": None,
+        "due_at": None,
+        "status": "todo",
+    }
+    return actions.add_step(user, plan, **(defaults | fields))
+
+
 def make_step(people, cell, *, scenario="own"):
     plan = make_plan(people, cell, scenario=scenario)
-    return actions.add_step(
-        plan.approver,
-        plan,
-        title="Meet the driver",
-        details="Tea shop by the bridge, 06:00",
-        owner=None,
-        due_at=None,
-        status="todo",
-    )
+    return new_step(plan.approver, plan)
 
 
 def make_check_in(people, cell, *, scenario="own"):

@@ -18,7 +18,7 @@ from passage.planning import actions
 from passage.planning.actions import PlanningError
 from passage.planning.models import Alert, CheckIn, Plan, Step
 from tests.conftest import make_user, signed_in
-from tests.planning.helpers import cleared_case, go, make_plan
+from tests.planning.helpers import cleared_case, go, make_plan, new_step
 
 
 @pytest.fixture
@@ -69,14 +69,12 @@ def test_only_the_plans_own_people_see_it(people, cells, plan):
 
 
 def test_every_read_of_the_plan_is_audited_and_details_are_encrypted(people, plan):
-    step = actions.add_step(
+    step = new_step(
         people["planner"],
         plan,
         title="Cross at the river",
         details="Boatman U Hla, 09-555 0101",
         owner=people["planner"],
-        due_at=None,
-        status="todo",
     )
     raw = Step.objects.filter(pk=step.pk).values_list("details", flat=True).get()
     assert "U Hla" not in raw.token
@@ -90,15 +88,7 @@ def test_every_read_of_the_plan_is_audited_and_details_are_encrypted(people, pla
 
 def test_a_step_owner_must_be_on_the_plan(people, plan):
     with pytest.raises(PlanningError, match="owner"):
-        actions.add_step(
-            people["planner"],
-            plan,
-            title="x",
-            details="",
-            owner=people["vetter"],
-            due_at=None,
-            status="todo",
-        )
+        new_step(people["planner"], plan, owner=people["vetter"])
 
 
 def test_transit_needs_a_go_and_a_later_no_go_stops_it(people, plan):
@@ -257,9 +247,7 @@ def test_a_removed_planner_loses_the_plan_at_once_and_the_new_one_gets_it(people
     from passage.core.access import get_check_in_or_404, get_step_or_404
 
     old, new = people["planner"], make_user("planner-2", Role.PLANNER, cells=[cells["north"]])
-    step = actions.add_step(
-        old, plan, title="Bus", details="Gate 3", owner=old, due_at=None, status="todo"
-    )
+    step = new_step(old, plan, owner=old)
     check_in = actions.schedule_check_in(old, plan, due_at=timezone.now() + timedelta(hours=2))
     Alert.objects.create(recipient=old, plan=plan, kind=Alert.Kind.MISSED_CHECK_IN)
     assert get_plan_or_404(old, plan.pk) and not can(new, Action.VIEW_PLAN, plan)
