@@ -39,3 +39,11 @@ def make_decision(people, cell):
     case = vetting_case(people, cell)
     vetter = people["vetter"] if cell.name == "North" else people["outsider_vetter"]
     return actions.recommend(vetter, case, kind="clear")
+
+
+def post_refused(client, url, cases):
+    """Each (data, message) posted to `url` is refused with a 400 page that says the message."""
+    for data, message in cases:
+        response = client.post(url, data)
+        assert response.status_code == 400, data
+        assert message in response.content.decode(), data
