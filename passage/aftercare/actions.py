@@ -19,7 +19,7 @@ def _check(actor, action, case):
         raise PermissionDenied
 
 
-def add_need(actor, case, data: dict, *, request=None) -> Need:
+def add_need(actor, case, *, request=None, **data) -> Need:
     _check(actor, Action.EDIT_AFTERCARE, case)
     with transaction.atomic():
         need = Need.objects.create(

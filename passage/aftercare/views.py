@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from passage.core.access import (
     get_aftercare_item_or_404,
     get_case_or_404,
 )
+from passage.core.views import done, submit
 
 
 def _case_page(request, case, *, need_form=None, statement_form=None, status=200):
@@ -46,15 +48,32 @@ def case_aftercare(request, case_id):
     return _case_page(request, case)
 
 
-@require_POST
-def add_need(request, case_id):
-    case = get_case_or_404(request.user, case_id, Action.EDIT_AFTERCARE)
-    form = NeedForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, case, need_form=form, status=400)
-    actions.add_need(request.user, case, form.cleaned_data, request=request)
-    messages.success(request, _("Need recorded."))
-    return redirect("aftercare:case", case_id=case.pk)
+def _on_case(form_class, action, form_name, message):
+    """A view posting one of the case page's forms: the action on valid input, else the page
+    with the form's errors."""
+
+    @require_POST
+    def view(request, case_id):
+        case = get_case_or_404(request.user, case_id, Action.EDIT_AFTERCARE)
+        return submit(
+            request,
+            form_class(request.POST),
+            action,
+            case,
+            done=lambda result: done(request, str(message), "aftercare:case", case_id=case.pk),
+            failed=lambda form: _case_page(request, case, status=400, **{form_name: form}),
+        )
+
+    return view
+
+
+add_need = _on_case(NeedForm, actions.add_need, "need_form", gettext_lazy("Need recorded."))
+add_statement = _on_case(
+    StatementForm,
+    actions.record_statement,
+    "statement_form",
+    gettext_lazy("Statement recorded."),
+)
 
 
 def edit_need(request, need_id):
@@ -84,17 +103,6 @@ def open_needs(request):
         .order_by("kind", "created_at")
     )
     return render(request, "aftercare/open_needs.html", {"needs": needs})
-
-
-@require_POST
-def add_statement(request, case_id):
-    case = get_case_or_404(request.user, case_id, Action.EDIT_AFTERCARE)
-    form = StatementForm(request.POST)
-    if not form.is_valid():
-        return _case_page(request, case, statement_form=form, status=400)
-    actions.record_statement(request.user, case, **form.cleaned_data, request=request)
-    messages.success(request, _("Statement recorded."))
-    return redirect("aftercare:case", case_id=case.pk)
 
 
 def statement(request, statement_id, attachment_form=None):
