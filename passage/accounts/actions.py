@@ -3,7 +3,6 @@
 import secrets
 
 from django.contrib.auth import login, logout
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from passage.accounts.models import Cell, User
 from passage.accounts.roles import Role
 from passage.core import audit, sealed_box
-from passage.core.access import Action, can
+from passage.core.access import Action, require
 from passage.core.actions import update_audited
 from passage.core.models import Organisation
 from passage.core.sealing import keyring, state
@@ -90,8 +89,7 @@ def sign_out(request) -> None:
 
 def create_user(actor, *, username: str, display_name: str, role: str, request=None):
     """A new account with a one-time password to hand over; TOTP is enrolled at first sign-in."""
-    if not can(actor, Action.MANAGE_USERS):
-        raise PermissionDenied
+    require(actor, Action.MANAGE_USERS)
     password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
     with transaction.atomic():
         user = User.objects.create_user(
@@ -102,8 +100,7 @@ def create_user(actor, *, username: str, display_name: str, role: str, request=N
 
 
 def update_user(actor, user: User, *, role: str, is_active: bool, display_name: str, request=None):
-    if not can(actor, Action.MANAGE_USERS):
-        raise PermissionDenied
+    require(actor, Action.MANAGE_USERS)
     return update_audited(
         actor,
         user,
@@ -116,16 +113,14 @@ def update_user(actor, user: User, *, role: str, is_active: bool, display_name: 
 
 def reset_totp(actor, user: User, *, request=None) -> None:
     """Remove the user's authenticators; they enrol a new one at their next sign-in."""
-    if not can(actor, Action.MANAGE_USERS):
-        raise PermissionDenied
+    require(actor, Action.MANAGE_USERS)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         audit.record(actor, "account.totp_reset", user, request=request)
 
 
 def save_cell(actor, cell: Cell, *, name: str, members, request=None) -> Cell:
-    if not can(actor, Action.MANAGE_USERS):
-        raise PermissionDenied
+    require(actor, Action.MANAGE_USERS)
     with transaction.atomic():
         cell.name = name
         cell.save()

@@ -2,7 +2,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +19,7 @@ from passage.accounts.forms import (
     TokenForm,
 )
 from passage.accounts.models import Cell, User
-from passage.core.access import Action, can
+from passage.core.access import Action, can, require
 from passage.core.models import Organisation
 from passage.core.sealing import actions as sealing
 from passage.core.sealing import keyring
@@ -136,19 +135,14 @@ def home(request):
     return redirect("cases:queue")
 
 
-def _admin_only(request):
-    if not can(request.user, Action.MANAGE_USERS):
-        raise PermissionDenied
-
-
 def users(request):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     people = User.objects.order_by("username").prefetch_related("cells")
     return render(request, "accounts/users.html", {"people": people})
 
 
 def user_new(request):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     form = NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user, password = actions.create_user(request.user, **form.cleaned_data, request=request)
@@ -160,7 +154,7 @@ def user_new(request):
 
 
 def user_edit(request, user_id: int):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     person = get_object_or_404(User, pk=user_id)
     form = EditUserForm(
         request.POST or None,
@@ -179,7 +173,7 @@ def user_edit(request, user_id: int):
 
 @require_POST
 def user_reset_totp(request, user_id: int):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     person = get_object_or_404(User, pk=user_id)
     actions.reset_totp(request.user, person, request=request)
     messages.success(
@@ -191,7 +185,7 @@ def user_reset_totp(request, user_id: int):
 
 
 def cells(request):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     return render(
         request,
         "accounts/cells.html",
@@ -202,7 +196,7 @@ def cells(request):
 
 
 def cell_edit(request, cell_id: int | None = None):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     cell = get_object_or_404(Cell, pk=cell_id) if cell_id else Cell()
     initial = {"name": cell.name, "members": list(cell.members.all()) if cell.pk else []}
     form = CellForm(request.POST or None, initial=initial, cell=cell)

@@ -8,19 +8,14 @@ from django.utils import timezone
 from passage.aftercare.models import Need, Statement
 from passage.aftercare.redaction import redact
 from passage.core import audit
-from passage.core.access import Action, can
+from passage.core.access import Action, require
 from passage.core.actions import update_audited
 
 NEED_FIELDS = ("kind", "status", "provider", "starts_on", "ends_on", "details")
 
 
-def _check(actor, action, case):
-    if not can(actor, action, case):
-        raise PermissionDenied
-
-
 def add_need(actor, case, *, request=None, **data) -> Need:
-    _check(actor, Action.EDIT_AFTERCARE, case)
+    require(actor, Action.EDIT_AFTERCARE, case)
     with transaction.atomic():
         need = Need.objects.create(
             case=case, created_by=actor, **{f: data[f] for f in NEED_FIELDS if f in data}
@@ -30,7 +25,7 @@ def add_need(actor, case, *, request=None, **data) -> Need:
 
 
 def update_need(actor, need: Need, data: dict, *, request=None) -> Need:
-    _check(actor, Action.EDIT_AFTERCARE, need.case)
+    require(actor, Action.EDIT_AFTERCARE, need.case)
     changed = [f for f in NEED_FIELDS if f in data and getattr(need, f) != data[f]]
     if not changed:
         return need
@@ -45,7 +40,7 @@ def update_need(actor, need: Need, data: dict, *, request=None) -> Need:
 
 
 def record_statement(actor, case, *, text: str, consent: str, reasons, request=None) -> Statement:
-    _check(actor, Action.EDIT_AFTERCARE, case)
+    require(actor, Action.EDIT_AFTERCARE, case)
     with transaction.atomic():
         statement = Statement.objects.create(
             case=case, text=text, consent=consent, reasons=sorted(set(reasons)), recorded_by=actor
@@ -58,7 +53,7 @@ def record_statement(actor, case, *, text: str, consent: str, reasons, request=N
 
 def read_statement(actor, statement: Statement, *, request=None) -> dict:
     """The text and its redaction preview (names, aliases and township replaced); audited."""
-    _check(actor, Action.VIEW_AFTERCARE, statement.case)
+    require(actor, Action.VIEW_AFTERCARE, statement.case)
     if statement.withdrawn_at is not None:
         raise PermissionDenied
     person = statement.case.person
@@ -70,7 +65,7 @@ def read_statement(actor, statement: Statement, *, request=None) -> dict:
 
 
 def change_consent(actor, statement: Statement, consent: str, *, request=None) -> Statement:
-    _check(actor, Action.EDIT_AFTERCARE, statement.case)
+    require(actor, Action.EDIT_AFTERCARE, statement.case)
     if statement.withdrawn_at is not None or consent == statement.consent:
         return statement
     return update_audited(
@@ -85,7 +80,7 @@ def change_consent(actor, statement: Statement, consent: str, *, request=None) -
 
 def withdraw_consent(actor, statement: Statement, *, request=None) -> Statement:
     """The person withdrew consent: from now on the statement is never shown or exported."""
-    _check(actor, Action.EDIT_AFTERCARE, statement.case)
+    require(actor, Action.EDIT_AFTERCARE, statement.case)
     with transaction.atomic():
         updated = Statement.objects.filter(pk=statement.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now()
@@ -103,8 +98,7 @@ class LiveError(Exception):
 def schedule_live(actor, *, title: str, starts_at, details: str = "", request=None):
     from passage.aftercare.models import LiveSession
 
-    if not can(actor, Action.SCHEDULE_LIVE):
-        raise PermissionDenied
+    require(actor, Action.SCHEDULE_LIVE)
     with transaction.atomic():
         session = LiveSession.objects.create(
             title=title, starts_at=starts_at, details=details, created_by=actor
@@ -119,7 +113,7 @@ def add_live_participant(actor, session, case, *, request=None):
 
     from passage.aftercare.models import Consent, LiveParticipant
 
-    _check(actor, Action.EDIT_AFTERCARE, case)
+    require(actor, Action.EDIT_AFTERCARE, case)
     if not Statement.objects.shown().filter(case=case, consent=Consent.LIVE).exists():
         raise LiveError(_("This person has not consented to a live-stream."))
     with transaction.atomic():
@@ -137,7 +131,7 @@ def attach(actor, statement: Statement, *, content_type: str, data: bytes, reque
 
     from passage.aftercare.models import Attachment
 
-    _check(actor, Action.EDIT_AFTERCARE, statement.case)
+    require(actor, Action.EDIT_AFTERCARE, statement.case)
     with transaction.atomic():
         item = Attachment.objects.create(
             statement=statement,
@@ -160,7 +154,7 @@ def attach(actor, statement: Statement, *, content_type: str, data: bytes, reque
 def read_attachment(actor, item, *, request=None) -> bytes:
     import base64
 
-    _check(actor, Action.VIEW_AFTERCARE, item.statement.case)
+    require(actor, Action.VIEW_AFTERCARE, item.statement.case)
     if item.statement.withdrawn_at is not None:
         raise PermissionDenied
     audit.record(actor, "testimony.attachment_read", item, request=request)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,9 +19,9 @@ from passage.aftercare.models import OPEN_STATUSES, Consent, LiveSession, Need, 
 from passage.core.access import (
     Action,
     aftercare_cases,
-    can,
     get_aftercare_item_or_404,
     get_case_or_404,
+    require,
 )
 from passage.core.views import done, submit
 
@@ -95,8 +94,7 @@ def edit_need(request, need_id):
 
 def open_needs(request):
     """A caseworker's list of open needs, on the cases they are assigned to."""
-    if not can(request.user, Action.VIEW_AFTERCARE):
-        raise PermissionDenied
+    require(request.user, Action.VIEW_AFTERCARE)
     needs = (
         Need.objects.filter(status__in=OPEN_STATUSES, case__in=aftercare_cases(request.user))
         .select_related("case__person")
@@ -152,8 +150,7 @@ def _eligible_cases(user):
 
 
 def live_sessions(request):
-    if not can(request.user, Action.SCHEDULE_LIVE):
-        raise PermissionDenied
+    require(request.user, Action.SCHEDULE_LIVE)
     form = LiveSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         session = actions.schedule_live(request.user, **form.cleaned_data, request=request)
@@ -168,8 +165,7 @@ def live_sessions(request):
 
 
 def live_session(request, session_id):
-    if not can(request.user, Action.SCHEDULE_LIVE):
-        raise PermissionDenied
+    require(request.user, Action.SCHEDULE_LIVE)
     session = get_object_or_404(LiveSession, pk=session_id)
     form = ParticipantForm(request.POST or None, cases=_eligible_cases(request.user))
     if request.method == "POST" and form.is_valid():

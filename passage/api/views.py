@@ -1,7 +1,6 @@
 """The admin's page for API tokens: list, create (the secret is shown once), revoke."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -10,16 +9,11 @@ from django.views.decorators.http import require_POST
 from passage.api import tokens
 from passage.api.forms import NewTokenForm
 from passage.api.models import ApiToken
-from passage.core.access import Action, can
-
-
-def _admin_only(request):
-    if not can(request.user, Action.MANAGE_USERS):
-        raise PermissionDenied
+from passage.core.access import Action, require
 
 
 def token_list(request):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     return render(
         request,
         "api/tokens.html",
@@ -29,7 +23,7 @@ def token_list(request):
 
 @never_cache
 def token_new(request):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     form = NewTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token, secret = tokens.create_token(request.user, **form.cleaned_data, request=request)
@@ -40,7 +34,7 @@ def token_new(request):
 
 @require_POST
 def token_revoke(request, token_id: int):
-    _admin_only(request)
+    require(request.user, Action.MANAGE_USERS)
     token = get_object_or_404(ApiToken, pk=token_id)
     tokens.revoke_token(request.user, token, request=request)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})

@@ -163,6 +163,12 @@ PLAN_ACTIONS = frozenset(
 )
 
 
+def require(user, action: str, obj=None) -> None:
+    """Refuse (403) unless `can` says yes: the guard at the top of an action or a page."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
 def plan_people_ids(plan) -> set:
     """The plan's own people: its assigned planners and its approving coordinator."""
     known = getattr(plan, "_people_ids", None)

@@ -1,9 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from passage.core.access import Action, can
+from passage.core.access import Action, require
 from passage.core.actions import ActionError
 from passage.core.forms import AuditFilterForm
 from passage.core.models import AuditRecord
@@ -11,8 +11,7 @@ from passage.core.models import AuditRecord
 
 def audit_log(request):
     """Coordinators read the audit chain: who read or changed what, when, from where."""
-    if not can(request.user, Action.VIEW_AUDIT):
-        raise PermissionDenied
+    require(request.user, Action.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None)
     records = AuditRecord.objects.select_related("actor")
     if form.is_valid():

@@ -15,7 +15,7 @@ from passage.cases.actions import CaseActionError, move_case
 from passage.cases.lifecycle import Stage
 from passage.cases.models import Case
 from passage.core import audit
-from passage.core.access import Action, can, plan_people_ids
+from passage.core.access import Action, plan_people_ids, require
 from passage.core.actions import ActionError, update_audited
 from passage.core.models import AuditRecord
 from passage.planning.models import Alert, CheckIn, GoDecision, Outcome, Plan, Step
@@ -29,15 +29,10 @@ class PlanningError(ActionError):
     """A rule said no; the message is for the user."""
 
 
-def _require(actor, action: str, obj) -> None:
-    if not can(actor, action, obj):
-        raise PermissionDenied
-
-
 def create_plan(actor, case: Case, *, planners, request=None) -> Plan:
     """Open the exit plan of a cleared case; the coordinator who opens it approves it. Moves the
     case from "cleared" to "planning"."""
-    _require(actor, Action.CREATE_PLAN, case)
+    require(actor, Action.CREATE_PLAN, case)
     if case.stage not in PLANNABLE:
         raise PlanningError(_("Only a cleared case can get an exit plan."))
     planners = _planners_ok(planners)
@@ -72,7 +67,7 @@ def change_planners(actor, plan: Plan, *, planners, request=None) -> Plan:
     """The approving coordinator adds or removes planners. A removed planner loses the plan at
     once (need-to-know): the steps they owned lose their owner, and their alerts on this plan,
     which name the case, go. At least one planner stays."""
-    _require(actor, Action.CHANGE_PLANNERS, plan)
+    require(actor, Action.CHANGE_PLANNERS, plan)
     planners = _planners_ok(planners)
     with transaction.atomic():
         # Locked: two coordinators' edits (or an edit and a new step's owner check) in turn.
@@ -108,7 +103,7 @@ class PlanDetails:
 
 def read_plan(actor, plan: Plan, *, request=None) -> PlanDetails:
     """Open the plan's sealed details for one of its people, and audit the read."""
-    _require(actor, Action.VIEW_PLAN, plan)
+    require(actor, Action.VIEW_PLAN, plan)
     audit.record(actor, "plan.read", plan, request=request, detail={"case": str(plan.case_id)})
     return PlanDetails(
         steps=list(plan.steps.select_related("owner")),
@@ -123,7 +118,7 @@ def _owner_ok(plan: Plan, owner) -> None:
 
 
 def add_step(actor, plan: Plan, *, title, details, owner, due_at, status, request=None) -> Step:
-    _require(actor, Action.EDIT_PLAN, plan)
+    require(actor, Action.EDIT_PLAN, plan)
     _owner_ok(plan, owner)
     with transaction.atomic():
         step = Step(
@@ -142,7 +137,7 @@ def add_step(actor, plan: Plan, *, title, details, owner, due_at, status, reques
 
 def update_step(actor, step: Step, *, title, details, owner, due_at, status, request=None) -> Step:
     plan = step.plan
-    _require(actor, Action.EDIT_PLAN, plan)
+    require(actor, Action.EDIT_PLAN, plan)
     _owner_ok(plan, owner)
     return update_audited(
         actor,
@@ -156,7 +151,7 @@ def update_step(actor, step: Step, *, title, details, owner, due_at, status, req
 
 def decide_go(actor, plan: Plan, *, go: bool, reason: str, request=None) -> GoDecision:
     """The approving coordinator's go or no-go; the latest one counts."""
-    _require(actor, Action.DECIDE_GO, plan)
+    require(actor, Action.DECIDE_GO, plan)
     if plan.case.stage != Stage.PLANNING:
         raise PlanningError(_("A go or no-go is decided while the case is in planning."))
     if not go and not reason:
@@ -174,7 +169,7 @@ def decide_go(actor, plan: Plan, *, go: bool, reason: str, request=None) -> GoDe
 
 def start_transit(actor, plan: Plan, *, request=None) -> Case:
     """Move the case to "in transit" (move_case refuses without a go)."""
-    _require(actor, Action.EDIT_PLAN, plan)
+    require(actor, Action.EDIT_PLAN, plan)
     try:
         return move_case(actor, plan.case, Stage.IN_TRANSIT, request=request)
     except CaseActionError as exc:
@@ -185,7 +180,7 @@ def schedule_check_in(actor, plan: Plan, *, due_at, request=None) -> CheckIn:
     """Expect contact by `due_at`; if none is recorded by then, the plan's people are alerted."""
     from passage.planning.tasks import raise_missed_check_ins
 
-    _require(actor, Action.EDIT_PLAN, plan)
+    require(actor, Action.EDIT_PLAN, plan)
     if due_at <= timezone.now():
         raise PlanningError(_("A check-in must be due in the future."))
     with transaction.atomic():
@@ -206,7 +201,7 @@ def schedule_check_in(actor, plan: Plan, *, due_at, request=None) -> CheckIn:
 def record_check_in(actor, check_in: CheckIn, *, note: str, request=None) -> CheckIn:
     """Contact was made (even late, after an alert)."""
     plan = check_in.plan
-    _require(actor, Action.EDIT_PLAN, plan)
+    require(actor, Action.EDIT_PLAN, plan)
     with transaction.atomic():
         updated = CheckIn.objects.filter(
             pk=check_in.pk, status__in=[CheckIn.Status.EXPECTED, CheckIn.Status.MISSED]
@@ -225,7 +220,7 @@ def record_check_in(actor, check_in: CheckIn, *, note: str, request=None) -> Che
 def record_outcome(actor, plan: Plan, *, outcome: str, note: str, request=None) -> Plan:
     """How the exit ended. Arrived and lost contact move the case; compromised opens the review
     of who read the plan."""
-    _require(actor, Action.EDIT_PLAN, plan)
+    require(actor, Action.EDIT_PLAN, plan)
     if outcome not in Outcome.values:
         raise PlanningError(_("Choose an outcome."))
     with transaction.atomic():
@@ -253,7 +248,7 @@ class Reader:
 
 def plan_readers(actor, plan: Plan, *, request=None) -> list[Reader]:
     """Every account that read the plan, from the audit chain: for the review after a compromise."""
-    _require(actor, Action.VIEW_PLAN_READS, plan)
+    require(actor, Action.VIEW_PLAN_READS, plan)
     reads = AuditRecord.objects.filter(
         action="plan.read", object_type=Plan._meta.label_lower, object_id=str(plan.pk)
     ).order_by("seq")

@@ -4,27 +4,20 @@ Each checks the rule and writes an audit record: figures carry no names, but who
 which slice, and when, is how probing for small groups would show up.
 """
 
-from django.core.exceptions import PermissionDenied
-
 from passage.core import audit
-from passage.core.access import Action, can
-
-
-def _check(actor) -> None:
-    if not can(actor, Action.VIEW_FIGURES):
-        raise PermissionDenied
+from passage.core.access import Action, require
 
 
 def view_dashboard(actor, filters: dict, *, request=None) -> None:
-    _check(actor)
+    require(actor, Action.VIEW_FIGURES)
     audit.record(actor, "figures.view_dashboard", request=request, detail=filters)
 
 
 def view_summary(actor, *, request=None) -> None:
-    _check(actor)
+    require(actor, Action.VIEW_FIGURES)
     audit.record(actor, "figures.view_summary", request=request)
 
 
 def export_summary(actor, fmt: str, *, request=None) -> None:
-    _check(actor)
+    require(actor, Action.VIEW_FIGURES)
     audit.record(actor, "figures.export_summary", request=request, detail={"format": fmt})

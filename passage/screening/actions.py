@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from passage.cases.models import Case
 from passage.core import audit
-from passage.core.access import Action, can
+from passage.core.access import Action, can, require
 from passage.core.actions import update_audited
 
 from . import blind
@@ -155,8 +155,7 @@ def save_record(actor, kind: str, record, row: dict, *, request=None):
     `row` is what imports.check_record returns. The audit names the changed fields, never
     their values: those are as sensitive as the record.
     """
-    if not can(actor, Action.MANAGE_LISTS):
-        raise PermissionDenied
+    require(actor, Action.MANAGE_LISTS)
     from .imports import next_reference
 
     model = WatchlistEntry if kind == Kind.WATCHLIST else AbuseRecord
@@ -185,8 +184,7 @@ def save_record(actor, kind: str, record, row: dict, *, request=None):
 
 def review_hit(actor, hit: Hit, status: str, note: str, *, request=None) -> Hit:
     """Mark a hit confirmed or false positive with a note: an assigned vetter or coordinator."""
-    if not can(actor, Action.REVIEW_HIT, hit.case):
-        raise PermissionDenied
+    require(actor, Action.REVIEW_HIT, hit.case)
     if status not in (Hit.Status.CONFIRMED, Hit.Status.FALSE_POSITIVE):
         raise ScreeningError(_("Choose confirmed or false positive."))
     if not note.strip():
@@ -217,8 +215,7 @@ def may_see_other_side(user, hit: Hit) -> bool:
 
 def commit_import(actor, batch: ImportBatch, *, request=None) -> int:
     """Add every row of a previewed import, or none: one transaction, then screen earlier people."""
-    if not can(actor, Action.MANAGE_LISTS):
-        raise PermissionDenied
+    require(actor, Action.MANAGE_LISTS)
     if batch.committed_at is not None:
         raise ScreeningError(_("This file was already imported."))
     if batch.errors:
@@ -259,8 +256,7 @@ def remove_record(actor, record, *, request=None) -> int:
     Open hits it raised are withdrawn; reviewed ones stay as the record of a decision, and the
     panel says their record was removed. Returns how many hits were withdrawn.
     """
-    if not can(actor, Action.MANAGE_LISTS):
-        raise PermissionDenied
+    require(actor, Action.MANAGE_LISTS)
     kind = Kind.WATCHLIST if isinstance(record, WatchlistEntry) else Kind.ABUSE
     with transaction.atomic():
         blind.unfile_record(kind, record.pk)

@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passage.core import audit
-from passage.core.access import Action, can, get_case_or_404, get_hit_or_404
+from passage.core.access import Action, can, get_case_or_404, get_hit_or_404, require
 from passage.core.validation import clean_text
 
 from . import actions, imports
@@ -17,8 +16,7 @@ MODELS = {Kind.WATCHLIST: WatchlistEntry, Kind.ABUSE: AbuseRecord}
 
 
 def lists(request):
-    if not can(request.user, Action.VIEW_LISTS):
-        raise PermissionDenied
+    require(request.user, Action.VIEW_LISTS)
     audit.record(request.user, "screening.read_lists", request=request)
     return render(
         request,
@@ -32,8 +30,7 @@ def lists(request):
 
 
 def import_upload(request):
-    if not can(request.user, Action.MANAGE_LISTS):
-        raise PermissionDenied
+    require(request.user, Action.MANAGE_LISTS)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -54,8 +51,7 @@ def import_upload(request):
 
 
 def import_preview(request, batch_id):
-    if not can(request.user, Action.MANAGE_LISTS):
-        raise PermissionDenied
+    require(request.user, Action.MANAGE_LISTS)
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         raise Http404
@@ -117,8 +113,7 @@ def review(request, hit_id):
 
 def _list_record(user, kind: str, record_id):
     """The model and record (None for a new one) a coordinator is adding, changing or removing."""
-    if not can(user, Action.MANAGE_LISTS):
-        raise PermissionDenied
+    require(user, Action.MANAGE_LISTS)
     model = MODELS.get(kind)
     if model is None:
         raise Http404

@@ -8,7 +8,6 @@ the approval moves the case through `move_case`, which checks the same rule agai
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from passage.cases.actions import CaseActionError, move_case
 from passage.cases.lifecycle import Stage
 from passage.cases.models import Case, Person
 from passage.core import audit
-from passage.core.access import Action, can
+from passage.core.access import Action, can, require
 from passage.core.actions import ActionError, update_audited
 from passage.core.models import AuditRecord
 from passage.vetting.models import (
@@ -45,11 +44,6 @@ class VettingError(ActionError):
     """A rule said no; the message is for the user."""
 
 
-def _require(actor, action: str, case: Case) -> None:
-    if not can(actor, action, case):
-        raise PermissionDenied
-
-
 def _require_vetting_stage(case: Case) -> None:
     if case.stage != Stage.VETTING:
         raise VettingError(
@@ -71,8 +65,7 @@ def save_template(
     request=None,
 ) -> ChecklistTemplate:
     """Create or replace a template's name and checks; cases' own checklists keep their copy."""
-    if not can(actor, Action.EDIT_CHECKLISTS):
-        raise PermissionDenied
+    require(actor, Action.EDIT_CHECKLISTS)
     with transaction.atomic():
         template = template or ChecklistTemplate()
         template.name, template.is_default = name, is_default
@@ -100,7 +93,7 @@ def save_template(
 
 def start_checklist(actor, case: Case, template: ChecklistTemplate, *, request=None) -> int:
     """Copy a template's checks onto the case (once)."""
-    _require(actor, Action.DO_VETTING, case)
+    require(actor, Action.DO_VETTING, case)
     _require_vetting_stage(case)
     with transaction.atomic():
         if case.checklist.exists():
@@ -126,7 +119,7 @@ def update_item(
 ) -> ChecklistItem:
     """Record that a check was done, not done, or does not apply, with a note."""
     case = item.case
-    _require(actor, Action.DO_VETTING, case)
+    require(actor, Action.DO_VETTING, case)
     _require_vetting_stage(case)
     if status not in ChecklistItem.Status.values:
         raise VettingError(_("Choose done, not done or not applicable."))
@@ -148,7 +141,7 @@ def add_reference(
 ) -> Reference:
     """Someone who vouches for the requester; a known person is found by pseudonym among the
     cases the actor may see (so nobody learns of a case through this form)."""
-    _require(actor, Action.DO_VETTING, case)
+    require(actor, Action.DO_VETTING, case)
     _require_vetting_stage(case)
     person = None
     if pseudonym:
@@ -257,7 +250,7 @@ def recommend(
     """Recommend a decision. It replaces any recommendation still waiting. A coordinator's own
     reject, referral or suspension takes effect at once; a clearance always waits for a second
     person."""
-    _require(actor, Action.DO_VETTING, case)
+    require(actor, Action.DO_VETTING, case)
     _require_vetting_stage(case)
     if kind not in Decision.Kind.values:
         raise VettingError(_("Choose a decision."))
@@ -317,7 +310,7 @@ def _pending(decision: Decision) -> None:
 def approve(actor, decision: Decision, *, request=None) -> Decision:
     """A second person agrees: the decision takes effect and the case moves."""
     case = decision.case
-    _require(actor, Action.APPROVE_DECISION, case)
+    require(actor, Action.APPROVE_DECISION, case)
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
         decision.case = case
@@ -358,7 +351,7 @@ def _settle(actor, decision: Decision, status, *, note_field, note, event, reque
 
 def decline(actor, decision: Decision, *, note: str, request=None) -> Decision:
     """A second person disagrees: the case stays in vetting and the note says why."""
-    _require(actor, Action.APPROVE_DECISION, decision.case)
+    require(actor, Action.APPROVE_DECISION, decision.case)
     if not note:
         raise VettingError(_("Say why you decline it."))
 
@@ -381,7 +374,7 @@ def decline(actor, decision: Decision, *, note: str, request=None) -> Decision:
 def withdraw(actor, decision: Decision, *, note: str, request=None) -> Decision:
     """The person who recommended takes it back before anyone approves it: nothing is left to
     approve, and the case stays in vetting."""
-    _require(actor, Action.WITHDRAW_RECOMMENDATION, decision)
+    require(actor, Action.WITHDRAW_RECOMMENDATION, decision)
     if not note:
         raise VettingError(_("Say why you withdraw it."))
     return _settle(

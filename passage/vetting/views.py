@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +12,7 @@ from passage.core.access import (
     get_case_or_404,
     get_checklist_item_or_404,
     get_decision_or_404,
+    require,
 )
 from passage.core.views import done, page_errors, submit
 from passage.vetting import actions
@@ -183,13 +183,8 @@ withdraw = _on_decision(
 # --- templates --------------------------------------------------------------------------------
 
 
-def _require_checklists(request):
-    if not can(request.user, Action.EDIT_CHECKLISTS):
-        raise PermissionDenied
-
-
 def templates(request):
-    _require_checklists(request)
+    require(request.user, Action.EDIT_CHECKLISTS)
     return render(
         request,
         "vetting/templates.html",
@@ -198,7 +193,7 @@ def templates(request):
 
 
 def template_edit(request, template_id=None):
-    _require_checklists(request)
+    require(request.user, Action.EDIT_CHECKLISTS)
     template = get_object_or_404(ChecklistTemplate, pk=template_id) if template_id else None
     initial = {}
     if template is not None:
