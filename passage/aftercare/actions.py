@@ -9,19 +9,17 @@ from passage.aftercare.models import Need, Statement
 from passage.aftercare.redaction import redact
 from passage.core import audit
 from passage.core.access import Action, require
-from passage.core.actions import update_audited
+from passage.core.actions import save_audited, update_audited
 
 NEED_FIELDS = ("kind", "status", "provider", "starts_on", "ends_on", "details")
 
 
 def add_need(actor, case, *, request=None, **data) -> Need:
     require(actor, Action.EDIT_AFTERCARE, case)
-    with transaction.atomic():
-        need = Need.objects.create(
-            case=case, created_by=actor, **{f: data[f] for f in NEED_FIELDS if f in data}
-        )
-        audit.record(actor, "aftercare.need_add", need, request=request, detail={"kind": need.kind})
-    return need
+    need = Need(case=case, created_by=actor, **{f: data[f] for f in NEED_FIELDS if f in data})
+    return save_audited(
+        actor, need, "aftercare.need_add", request=request, detail={"kind": need.kind}
+    )
 
 
 def update_need(actor, need: Need, data: dict, *, request=None) -> Need:
@@ -29,26 +27,24 @@ def update_need(actor, need: Need, data: dict, *, request=None) -> Need:
     changed = [f for f in NEED_FIELDS if f in data and getattr(need, f) != data[f]]
     if not changed:
         return need
-    with transaction.atomic():
-        for f in changed:
-            setattr(need, f, data[f])
-        need.save(update_fields=changed)
-        audit.record(
-            actor, "aftercare.need_update", need, request=request, detail={"fields": changed}
-        )
-    return need
+    return update_audited(
+        actor,
+        need,
+        {f: data[f] for f in changed},
+        "aftercare.need_update",
+        request=request,
+        detail={"fields": changed},
+    )
 
 
 def record_statement(actor, case, *, text: str, consent: str, reasons, request=None) -> Statement:
     require(actor, Action.EDIT_AFTERCARE, case)
-    with transaction.atomic():
-        statement = Statement.objects.create(
-            case=case, text=text, consent=consent, reasons=sorted(set(reasons)), recorded_by=actor
-        )
-        audit.record(
-            actor, "testimony.record", statement, request=request, detail={"consent": consent}
-        )
-    return statement
+    statement = Statement(
+        case=case, text=text, consent=consent, reasons=sorted(set(reasons)), recorded_by=actor
+    )
+    return save_audited(
+        actor, statement, "testimony.record", request=request, detail={"consent": consent}
+    )
 
 
 def read_statement(actor, statement: Statement, *, request=None) -> dict:
@@ -99,12 +95,8 @@ def schedule_live(actor, *, title: str, starts_at, details: str = "", request=No
     from passage.aftercare.models import LiveSession
 
     require(actor, Action.SCHEDULE_LIVE)
-    with transaction.atomic():
-        session = LiveSession.objects.create(
-            title=title, starts_at=starts_at, details=details, created_by=actor
-        )
-        audit.record(actor, "live.schedule", session, request=request)
-    return session
+    session = LiveSession(title=title, starts_at=starts_at, details=details, created_by=actor)
+    return save_audited(actor, session, "live.schedule", request=request)
 
 
 def add_live_participant(actor, session, case, *, request=None):
@@ -132,23 +124,21 @@ def attach(actor, statement: Statement, *, content_type: str, data: bytes, reque
     from passage.aftercare.models import Attachment
 
     require(actor, Action.EDIT_AFTERCARE, statement.case)
-    with transaction.atomic():
-        item = Attachment.objects.create(
-            statement=statement,
-            case_id=statement.case_id,
-            content_type=content_type,
-            size=len(data),
-            data=base64.b64encode(data).decode("ascii"),
-            added_by=actor,
-        )
-        audit.record(
-            actor,
-            "testimony.attach",
-            item,
-            request=request,
-            detail={"statement": str(statement.pk), "type": content_type},
-        )
-    return item
+    item = Attachment(
+        statement=statement,
+        case_id=statement.case_id,
+        content_type=content_type,
+        size=len(data),
+        data=base64.b64encode(data).decode("ascii"),
+        added_by=actor,
+    )
+    return save_audited(
+        actor,
+        item,
+        "testimony.attach",
+        request=request,
+        detail={"statement": str(statement.pk), "type": content_type},
+    )
 
 
 def read_attachment(actor, item, *, request=None) -> bytes:

@@ -16,7 +16,7 @@ from passage.cases.lifecycle import Stage
 from passage.cases.models import Case
 from passage.core import audit
 from passage.core.access import Action, plan_people_ids, require
-from passage.core.actions import ActionError, update_audited
+from passage.core.actions import ActionError, save_audited, update_audited
 from passage.core.models import AuditRecord
 from passage.planning.models import Alert, CheckIn, GoDecision, Outcome, Plan, Step
 
@@ -120,19 +120,18 @@ def _owner_ok(plan: Plan, owner) -> None:
 def add_step(actor, plan: Plan, *, title, details, owner, due_at, status, request=None) -> Step:
     require(actor, Action.EDIT_PLAN, plan)
     _owner_ok(plan, owner)
-    with transaction.atomic():
-        step = Step(
-            plan=plan,
-            case_id=plan.case_id,
-            title=title,
-            details=details,
-            owner=owner,
-            due_at=due_at,
-            status=status,
-        )
-        step.save()
-        audit.record(actor, "plan.step_add", step, request=request, detail={"plan": str(plan.pk)})
-    return step
+    step = Step(
+        plan=plan,
+        case_id=plan.case_id,
+        title=title,
+        details=details,
+        owner=owner,
+        due_at=due_at,
+        status=status,
+    )
+    return save_audited(
+        actor, step, "plan.step_add", request=request, detail={"plan": str(plan.pk)}
+    )
 
 
 def update_step(actor, step: Step, *, title, details, owner, due_at, status, request=None) -> Step:

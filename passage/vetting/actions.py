@@ -17,7 +17,7 @@ from passage.cases.lifecycle import Stage
 from passage.cases.models import Case, Person
 from passage.core import audit
 from passage.core.access import Action, can, require
-from passage.core.actions import ActionError, update_audited
+from passage.core.actions import ActionError, save_audited, update_audited
 from passage.core.models import AuditRecord
 from passage.vetting.models import (
     CLEARANCES,
@@ -159,19 +159,16 @@ def add_reference(
             raise VettingError(_("A person cannot vouch for themselves."))
     if person is None and not description:
         raise VettingError(_("Give the reference's pseudonym or describe who they are."))
-    with transaction.atomic():
-        ref = Reference(
-            case=case, person=person, description=description, strength=strength, added_by=actor
-        )
-        ref.save()
-        audit.record(
-            actor,
-            "vetting.reference",
-            ref,
-            request=request,
-            detail={"case": str(case.pk), "strength": strength, "known_person": person is not None},
-        )
-    return ref
+    ref = Reference(
+        case=case, person=person, description=description, strength=strength, added_by=actor
+    )
+    return save_audited(
+        actor,
+        ref,
+        "vetting.reference",
+        request=request,
+        detail={"case": str(case.pk), "strength": strength, "known_person": person is not None},
+    )
 
 
 @dataclass(frozen=True)
