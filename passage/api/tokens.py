@@ -14,6 +14,7 @@ from passage.api.models import ApiToken, RateWindow, hash_token
 from passage.api.scopes import ADMIN_GRANTABLE, Scope
 from passage.core import audit
 from passage.core.access import Action, can
+from passage.core.actions import update_audited
 
 TOKEN_PREFIX = "psg_"  # noqa: S105 (a marker secret scanners know, not a secret)
 DEFAULT_DAYS = 90
@@ -71,11 +72,9 @@ def revoke_token(actor, token: ApiToken, *, request=None) -> ApiToken:
         raise PermissionDenied
     if token.revoked_at is not None:
         return token
-    with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record(actor, "api_token.revoke", token, request=request)
-    return token
+    return update_audited(
+        actor, token, {"revoked_at": timezone.now()}, "api_token.revoke", request=request
+    )
 
 
 def find_token(raw: str) -> ApiToken | None:

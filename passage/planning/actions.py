@@ -223,10 +223,19 @@ def record_outcome(actor, plan: Plan, *, outcome: str, note: str, request=None) 
     if outcome not in Outcome.values:
         raise PlanningError(_("Choose an outcome."))
     with transaction.atomic():
-        plan.outcome, plan.outcome_note = outcome, note
-        plan.outcome_by, plan.outcome_at = actor, timezone.now()
-        plan.save(update_fields=["outcome", "outcome_note", "outcome_by", "outcome_at"])
-        audit.record(actor, "plan.outcome", plan, request=request, detail={"outcome": outcome})
+        update_audited(
+            actor,
+            plan,
+            {
+                "outcome": outcome,
+                "outcome_note": note,
+                "outcome_by": actor,
+                "outcome_at": timezone.now(),
+            },
+            "plan.outcome",
+            request=request,
+            detail={"outcome": outcome},
+        )
         to_stage = STAGE_OF_OUTCOME.get(outcome)
         if to_stage and plan.case.stage != to_stage:
             try:
@@ -330,9 +339,6 @@ def audit_raised_alerts() -> int:
 def mark_alert_seen(actor, alert: Alert, *, request=None) -> Alert:
     if alert.recipient_id != actor.pk:
         raise PermissionDenied
-    with transaction.atomic():
-        if alert.seen_at is None:
-            alert.seen_at = timezone.now()
-            alert.save(update_fields=["seen_at"])
-            audit.record(actor, "alert.seen", alert, request=request)
+    if alert.seen_at is None:
+        update_audited(actor, alert, {"seen_at": timezone.now()}, "alert.seen", request=request)
     return alert
