@@ -167,7 +167,13 @@ def test_a_coordinator_sets_up_passage_and_moves_a_burmese_request_two_stages(
     rows.first.get_by_role("link", name=pseudonym).click()
     expect(page.locator("main h1")).to_contain_text(pseudonym)
 
-    # A coordinator sees the summary only until assigned: assign herself to read the identity.
+    # Whoever logs a request is assigned to its case: she reads what she typed at once.
+    expect(page.locator("dd span[lang=my]")).to_have_text(NAMES[0])
+    # Need-to-know: unassigned, a coordinator sees the summary only; assigned again, all of it.
+    page.get_by_role("link", name="Change assignment").click()
+    page.get_by_label(USERNAME).uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Assignment saved")
     expect(page.locator("main")).not_to_contain_text(NAMES[0])
     page.get_by_role("link", name="Change assignment").click()
     page.get_by_label(USERNAME).check()
@@ -188,7 +194,8 @@ def test_a_coordinator_sets_up_passage_and_moves_a_burmese_request_two_stages(
         expect(page.locator(".messages")).to_contain_text(f"Moved to “{label}”")
         expect(page.locator("main h1 .stage")).to_have_text(label)
         screenshot(page, f"moved-to-{stage}")
-    expect(page.locator("main ol li")).to_have_count(4)  # request, assignment, two moves
+    # request, assigned at logging, unassigned, assigned again, two moves
+    expect(page.locator("main ol li")).to_have_count(6)
     expect(page.locator("main ol li").last).to_contain_text("Vetting → Suspended")
 
     # The same case on a phone, then the whole interface in Burmese.
