@@ -260,10 +260,7 @@ def delete_expired() -> int:
     for job in stalled.select_related("owner"):
         give_up_if_stalled(job)
     live = {
-        str(pk)
-        for pk in ExportJob.objects.filter(status__in=[Status.RUNNING, Status.DONE]).values_list(
-            "pk", flat=True
-        )
+        str(pk) for pk in ExportJob.objects.filter(status__in=LIVE).values_list("pk", flat=True)
     }
     for path in vault.folder().iterdir():
         if path.name.split(".")[0] not in live:
