@@ -38,13 +38,11 @@ def export_queue(request):
     if not form.is_valid():
         return _form_page(request, form, status=400)
     data = form.cleaned_data
-    reason, file_format = data.get("reason", ""), data["file_format"]
-    export = actions.Export(
-        request.user, form.filters(), data["columns"], reason=reason, request=request
-    )
+    reason, file_format, filters = data.get("reason", ""), data["file_format"], form.filters()
+    export = actions.Export(request.user, filters, data["columns"], reason=reason, request=request)
     if actions.is_large(export):
         job = actions.start_export_job(
-            request.user, export, form.filters(), file_format, reason=reason, request=request
+            request.user, export, filters, file_format, reason=reason, request=request
         )
         return redirect("exports:job", job_id=job.pk)
     actions.audit_export(request.user, export, request=request)
