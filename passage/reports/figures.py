@@ -105,13 +105,6 @@ def _months(start: datetime, end: datetime) -> list[datetime]:
     return months
 
 
-def _same(a: datetime, b: datetime, unit: str) -> tuple:
-    a, b = timezone.localtime(a), timezone.localtime(b)
-    if unit == "week":
-        return a.date() == b.date()
-    return (a.year, a.month) == (b.year, b.month)
-
-
 def _grid(rows, periods, unit, columns, period_key, column_key) -> list[list[int]]:
     index = {
         (timezone.localtime(p).date() if unit == "week" else p.strftime("%Y-%m")): i
