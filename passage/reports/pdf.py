@@ -47,9 +47,12 @@ def render_summary(*, as_of, language: str = "en") -> bytes:
     In Burmese the page is the PNG (drawn with shaping, see png.py) placed on the page as an
     image: reportlab would misprint the text, and an image of correct text beats that."""
     if language == "my":
+        # One reading of the figures for the image and the file's metadata alike.
         with translation.override(language):
-            words = figures.summary_words(figures.summary_table(Filters()), as_of)
-        return _page([_image(png.render_summary(as_of=as_of, language=language))], words)
+            table = figures.summary_table(Filters())
+            words = figures.summary_words(table, as_of)
+        image = png.render_summary(as_of=as_of, language=language, table=table)
+        return _page([_image(image)], words)
     with translation.override(language):
         table = figures.summary_table(Filters())
         words = figures.summary_words(table, as_of)

@@ -137,13 +137,14 @@ def _table(c: Canvas, y: float, table: figures.Table) -> float:
     return y + 16
 
 
-def draw_summary(*, as_of, language: str) -> Canvas:
+def draw_summary(*, as_of, language: str, table: figures.Table | None = None) -> Canvas:
     """The summary drawn on a canvas: title, date, cumulative total, bars by branch and by
-    year, the table and the suppression note, all from published figures."""
+    year, the table and the suppression note, all from published figures. `table`, when given,
+    must have been built in `language`."""
     if language == "my" and not can_shape_burmese():
         raise ShapingUnavailable("Pillow has no raqm: install libfribidi0 (Debian)")
     with translation.override(language):
-        table = figures.summary_table(Filters())
+        table = table or figures.summary_table(Filters())
         words = figures.summary_words(table, as_of)
         p = table.protected
         c = Canvas(Image.new("RGB", (WIDTH, 4000), "white"))
@@ -166,7 +167,8 @@ def draw_summary(*, as_of, language: str) -> Canvas:
         return c
 
 
-def render_summary(*, as_of, language: str) -> bytes:
+def render_summary(*, as_of, language: str, table: figures.Table | None = None) -> bytes:
     out = BytesIO()
-    draw_summary(as_of=as_of, language=language).image.save(out, format="PNG", optimize=True)
+    canvas = draw_summary(as_of=as_of, language=language, table=table)
+    canvas.image.save(out, format="PNG", optimize=True)
     return out.getvalue()
