@@ -13,6 +13,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
+from openpyxl.utils import get_column_letter
+
 # Characters XML 1.0 cannot carry; Excel would refuse the file.
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FLUSH_ROWS = 200
@@ -51,16 +53,6 @@ STATIC_PARTS = {
 }
 
 
-def column_letter(index: int) -> str:
-    """A, B, … Z, AA, … for the 0-based column index."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _cell(ref: str, value) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
@@ -71,7 +63,7 @@ def _cell(ref: str, value) -> str:
 
 
 def row_xml(number: int, values: Iterable) -> str:
-    cells = "".join(_cell(f"{column_letter(i)}{number}", v) for i, v in enumerate(values))
+    cells = "".join(_cell(f"{get_column_letter(i)}{number}", v) for i, v in enumerate(values, 1))
     return f'<row r="{number}">{cells}</row>'
 
 
