@@ -18,12 +18,6 @@ from .evidence import describe
 from .models import AbuseRecord, Hit, Kind, WatchlistEntry
 from .reasons import describe_reason
 
-WHY = {
-    Kind.PERSON: "person",
-    Kind.WATCHLIST: "watchlist",
-    Kind.ABUSE: "abuse",
-}
-
 
 @dataclass
 class HitView:

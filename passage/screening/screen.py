@@ -54,21 +54,13 @@ def best_pair(query: list[ParsedName], names) -> tuple[float, list[dict]] | None
     return best
 
 
-def person_attributes(person: Person) -> Attributes:
+def person_attributes(person: Person | WatchlistEntry) -> Attributes:
+    """The attributes of a person or a watchlist entry (both have unit, township, rank, age)."""
     return Attributes(
         units=(person.unit,) if person.unit else (),
         township=person.township,
         rank=person.rank,
         age=person.age,
-    )
-
-
-def _watchlist_attributes(entry: WatchlistEntry) -> Attributes:
-    return Attributes(
-        units=(entry.unit,) if entry.unit else (),
-        township=entry.township,
-        rank=entry.rank,
-        age=entry.age,
     )
 
 
@@ -123,7 +115,7 @@ def find_matches(
         if best and best[0] >= threshold:
             m = Match(Kind.WATCHLIST, entry, best[0], best[1])
             m.evidence = compare_attributes(
-                subject, _watchlist_attributes(entry), other_is_request=False
+                subject, person_attributes(entry), other_is_request=False
             )
             matches.append(m)
     for record in AbuseRecord.objects.filter(pk__in=found.get(Kind.ABUSE, ())):
