@@ -14,7 +14,8 @@ from passage.core.access import Action, can, require
 from passage.core.actions import update_audited
 
 from . import blind
-from .models import AbuseRecord, Hit, ImportBatch, Kind, WatchlistEntry
+from .imports import next_reference
+from .models import RECORD_MODELS, Hit, ImportBatch, Kind, WatchlistEntry
 from .screen import Match, find_matches, person_attributes
 
 
@@ -156,9 +157,7 @@ def save_record(actor, kind: str, record, row: dict, *, request=None):
     their values: those are as sensitive as the record.
     """
     require(actor, Action.MANAGE_LISTS)
-    from .imports import next_reference
-
-    model = WatchlistEntry if kind == Kind.WATCHLIST else AbuseRecord
+    model = RECORD_MODELS[kind]
     with transaction.atomic():
         added = record is None
         if added:
@@ -220,13 +219,11 @@ def commit_import(actor, batch: ImportBatch, *, request=None) -> int:
         raise ScreeningError(_("This file was already imported."))
     if batch.errors:
         raise ScreeningError(_("Fix the rows with errors and upload the file again."))
-    from .imports import next_reference
-
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.committed_at is not None:
             raise ScreeningError(_("This file was already imported."))
-        model = WatchlistEntry if batch.kind == Kind.WATCHLIST else AbuseRecord
+        model = RECORD_MODELS[batch.kind]
         records = []
         for row in batch.rows:
             record = model(created_by=actor, **row)

@@ -76,6 +76,10 @@ class AbuseRecord(ScreeningRecord):
     sources = EncryptedTextField(_("sources"), blank=True, default="")
 
 
+# The list kinds a coordinator adds, changes and imports, with their models.
+RECORD_MODELS = {Kind.WATCHLIST: WatchlistEntry, Kind.ABUSE: AbuseRecord}
+
+
 class BlindKey(models.Model):
     """One keyed hash of a canonical name key, pointing at the record filed under it.
 

@@ -10,9 +10,7 @@ from passage.core.validation import clean_text
 
 from . import actions, imports
 from .forms import ImportForm, RecordForm, ReviewForm
-from .models import AbuseRecord, ImportBatch, Kind, WatchlistEntry
-
-MODELS = {Kind.WATCHLIST: WatchlistEntry, Kind.ABUSE: AbuseRecord}
+from .models import RECORD_MODELS, AbuseRecord, ImportBatch, Kind, WatchlistEntry
 
 
 def lists(request):
@@ -114,7 +112,7 @@ def review(request, hit_id):
 def _list_record(user, kind: str, record_id):
     """The model and record (None for a new one) a coordinator is adding, changing or removing."""
     require(user, Action.MANAGE_LISTS)
-    model = MODELS.get(kind)
+    model = RECORD_MODELS.get(kind)
     if model is None:
         raise Http404
     record = None
