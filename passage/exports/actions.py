@@ -8,11 +8,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from passage.accounts.roles import CASE_ROLES
 from passage.cases.actions import read_identity
 from passage.cases.queue import triage_queue
 from passage.core import audit
-from passage.core.access import Action, can
+from passage.core.access import Action, can, require
 from passage.exports import jobs, vault, xlsx
 from passage.exports.cells import safe_cell
 from passage.exports.columns import COLUMNS
@@ -29,8 +28,7 @@ class Export:
 
     def __init__(self, user, filters: dict, columns: list[str], *, reason: str = "", request=None):
         # Checked again when a background job runs: the rights of the user as they are then.
-        if not user.is_active or user.role not in CASE_ROLES:
-            raise PermissionDenied
+        require(user, Action.EXPORT_LIST)
         self.columns = [COLUMNS[key] for key in columns]
         self.wants_identity = any(c.identity for c in self.columns)
         if self.wants_identity and not can(user, Action.EXPORT_IDENTITY):

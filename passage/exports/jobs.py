@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from passage.accounts.roles import CASE_ROLES
 from passage.core import audit
+from passage.core.access import Action, require
 from passage.core.crypto import SealedError
 from passage.core.sealing import agent, datakeys, state
 from passage.exports import vault
@@ -59,8 +59,7 @@ class ExportGone(Exception):
 
 def get_job_or_404(user, job_id) -> ExportJob:
     """Only the person who asked for an export sees its job; anyone else gets 404."""
-    if not user.is_active or user.role not in CASE_ROLES:
-        raise PermissionDenied
+    require(user, Action.EXPORT_LIST)
     job = ExportJob.objects.filter(pk=job_id, owner=user).first()
     if job is None:
         raise Http404

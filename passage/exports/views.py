@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from passage.accounts.roles import CASE_ROLES
+from passage.core.access import Action, require
 from passage.exports import actions, jobs
 from passage.exports.forms import ExportForm
 
@@ -29,8 +28,7 @@ def _form_page(request, form, status=200):
 def export_queue(request):
     """The triage queue as CSV or XLSX: the filters as on the queue page, then chosen columns.
     Above settings.EXPORT_BACKGROUND_ROWS rows the export becomes a job with its own page."""
-    if request.user.role not in CASE_ROLES:
-        raise PermissionDenied
+    require(request.user, Action.EXPORT_LIST)
     if request.method != "POST":
         form = ExportForm(initial=request.GET.dict(), user=request.user)
         return _form_page(request, form)
