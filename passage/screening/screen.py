@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from passage.cases.models import Case, Person
 from passage.names import DEFAULT_THRESHOLD, InvalidName, ParsedName, Reason, parse
-from passage.names.compare import score_parsed
+from passage.names.compare import score_only, score_parsed
 from passage.names.table import load
 
 from . import blind
@@ -47,11 +47,16 @@ def best_pair(query: list[ParsedName], names) -> tuple[float, list[dict]] | None
     best = None
     for other in parsed_names(names):
         for q in query:
-            score, reasons = score_parsed(q, other, load())
+            score = score_only(q, other)
             if best is None or score > best[0]:
-                pair = Reason("names_compared", {"a": q.original, "b": other.original})
-                best = (score, [r.as_dict() for r in (pair, *reasons)])
-    return best
+                best = (score, q, other)
+    if best is None:
+        return None
+    # Reasons only for the best pair: building them is most of the cost of a full score.
+    score, q, other = best
+    reasons = score_parsed(q, other, load())[1]
+    pair = Reason("names_compared", {"a": q.original, "b": other.original})
+    return score, [r.as_dict() for r in (pair, *reasons)]
 
 
 def person_attributes(person: Person | WatchlistEntry) -> Attributes:
