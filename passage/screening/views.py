@@ -61,6 +61,8 @@ def import_preview(request, batch_id):
         else:
             messages.success(request, _("Imported %(n)d records.") % {"n": n})
             return redirect("screening:lists")
+    if batch.rows:  # a preview shows every name in the file: a read of list records
+        audit.record(request.user, "screening.read_import", batch, request=request)
     return render(
         request,
         "screening/import_preview.html",

@@ -28,6 +28,8 @@ def test_a_good_file_is_previewed_then_imported(people):
     preview = client.get(response.url).content.decode()
     assert "2 rows ready" in preview and "Kyawe Htu" in preview
     assert WatchlistEntry.objects.count() == 0  # nothing until confirmed
+    read = AuditRecord.objects.filter(action="screening.read_import").get()
+    assert read.actor == people["coordinator"] and read.object_id == str(batch.pk)
     assert client.post(response.url).status_code == 302
     entry = WatchlistEntry.objects.get(reference="W-1")
     assert entry.names == ["Kyawe Htu", "ကျော်ထူး"]  # Zawgyi converted to Unicode
