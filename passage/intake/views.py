@@ -1,16 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from passage.core.access import Action, can, get_case_or_404
+from passage.core.access import Action, get_case_or_404, require
 from passage.intake import actions
 from passage.intake.forms import FollowUpForm, RequestForm
 
 
 def new_request(request):
-    if not can(request.user, Action.LOG_REQUEST):
-        raise PermissionDenied
+    require(request.user, Action.LOG_REQUEST)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = actions.log_new_request(request.user, form.cleaned_data, request=request)

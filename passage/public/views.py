@@ -9,7 +9,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -21,10 +20,10 @@ from django.views.decorators.http import require_POST
 from passage.core import sealed_box
 from passage.core.access import (
     Action,
-    can,
     get_case_or_404,
     get_submission_or_404,
     public_submissions_for,
+    require,
 )
 from passage.core.sealing.state import SealedError
 from passage.public import actions, receipts, tokens
@@ -159,8 +158,7 @@ def send_more(request):
 
 
 def inbox(request):
-    if not can(request.user, Action.VIEW_PUBLIC_INBOX):
-        raise PermissionDenied
+    require(request.user, Action.VIEW_PUBLIC_INBOX)
     new = public_submissions_for(
         request.user, Submission.objects.filter(status=Submission.Status.NEW)
     ).select_related("source__case__person")
