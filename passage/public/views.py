@@ -60,6 +60,12 @@ def _token_error(form, exc):
     form.add_error(None, str(exc))
 
 
+def _fresh_token(form):
+    """A form shown again carries a new one-time token: the one it was posted with is spent."""
+    form.data = form.data.copy()
+    form.data["token"] = tokens.issue()
+
+
 @public_page
 def start(request):
     form = PublicRequestForm(request.POST or None, initial={"token": tokens.issue()})
@@ -75,8 +81,7 @@ def start(request):
         else:
             return _render(request, "public/receipt.html", {"receipt": receipt})
     if request.method == "POST":
-        form.data = form.data.copy()
-        form.data["token"] = tokens.issue()
+        _fresh_token(form)
     # Said before anyone writes a long message in vain; a POST is refused by the action anyway.
     closed = request.method == "GET" and tokens.daily_limit_reached()
     return _render(
@@ -105,8 +110,7 @@ def check(request):
                 return _messages_page(request, source)
             form.add_error(None, _("That code name and passphrase do not match. Check them."))
     if request.method == "POST":
-        form.data = form.data.copy()
-        form.data["token"] = tokens.issue()
+        _fresh_token(form)
     return _render(request, "public/check.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -149,8 +153,7 @@ def send_more(request):
             _token_error(form, exc)
         else:
             return _messages_page(request, source, sent=True)
-    form.data = form.data.copy()
-    form.data["token"] = tokens.issue()
+    _fresh_token(form)
     return _messages_page(request, source, form=form, status=400)
 
 
