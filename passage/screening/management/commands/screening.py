@@ -1,9 +1,12 @@
+from functools import partial
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from passage.cases.models import Person
 from passage.core import audit
 from passage.screening import blind
+from passage.screening.actions import record_names
 from passage.screening.models import AbuseRecord, BlindKey, Kind, WatchlistEntry
 
 
@@ -24,12 +27,12 @@ class Command(BaseCommand):
             BlindKey.objects.all().delete()
             sources = [
                 (Kind.PERSON, Person.objects.all(), lambda p: p.names),
-                (Kind.WATCHLIST, WatchlistEntry.objects.all(), lambda w: w.names),
                 (
-                    Kind.ABUSE,
-                    AbuseRecord.objects.all(),
-                    lambda a: [p["name"] for p in a.perpetrators],
+                    Kind.WATCHLIST,
+                    WatchlistEntry.objects.all(),
+                    partial(record_names, Kind.WATCHLIST),
                 ),
+                (Kind.ABUSE, AbuseRecord.objects.all(), partial(record_names, Kind.ABUSE)),
             ]
             for kind, records, names_of in sources:
                 rows = []
