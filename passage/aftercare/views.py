@@ -15,7 +15,14 @@ from passage.aftercare.forms import (
     ParticipantForm,
     StatementForm,
 )
-from passage.aftercare.models import OPEN_STATUSES, Consent, LiveSession, Need, Statement
+from passage.aftercare.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Consent,
+    LiveSession,
+    Need,
+    Statement,
+)
 from passage.core.access import (
     Action,
     aftercare_cases,
@@ -103,8 +110,12 @@ def open_needs(request):
     return render(request, "aftercare/open_needs.html", {"needs": needs})
 
 
-def statement(request, statement_id, attachment_form=None):
+def statement(request, statement_id):
     item = get_aftercare_item_or_404(request.user, Statement.objects.shown(), statement_id)
+    return _statement_page(request, item)
+
+
+def _statement_page(request, item, attachment_form=None):
     content = actions.read_statement(request.user, item, request=request)
     return render(
         request,
@@ -211,9 +222,9 @@ def _add_attachment(request, statement_id):
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error("file", attachments.too_large_message())
-        return statement(request, statement_id, attachment_form=form)
+        return _statement_page(request, item, attachment_form=form)
     if not form.is_valid():
-        return statement(request, statement_id, attachment_form=form)
+        return _statement_page(request, item, attachment_form=form)
     actions.attach(
         request.user, item, content_type=form.content_type, data=form.clean_bytes, request=request
     )
@@ -222,8 +233,6 @@ def _add_attachment(request, statement_id):
 
 
 def attachment(request, attachment_id):
-    from passage.aftercare.models import Attachment
-
     shown = Attachment.objects.filter(statement__in=Statement.objects.shown())
     item = get_aftercare_item_or_404(request.user, shown.select_related("statement"), attachment_id)
     data = actions.read_attachment(request.user, item, request=request)
