@@ -18,6 +18,7 @@ from passage.core import audit
 from passage.core.access import Action, plan_people_ids, require
 from passage.core.actions import ActionError, save_audited, update_audited
 from passage.core.models import AuditRecord
+from passage.core.sealing import state
 from passage.planning.models import Alert, CheckIn, GoDecision, Outcome, Plan, Step
 
 PLANNABLE = (Stage.CLEARED, Stage.PLANNING)
@@ -304,18 +305,10 @@ def find_missed_check_ins(now=None) -> list[Alert]:
     return raised
 
 
-def _holds_keys() -> bool:
-    try:
-        from passage.core.sealing import state
-    except ImportError:  # no sealing: every process holds the field key
-        return True
-    return state.is_unsealed()
-
-
 def audit_raised_alerts() -> int:
     """Write the audit record of alerts raised by a process without keys (the worker while
     Passage is sealed there). Does nothing in a sealed process."""
-    if not _holds_keys():
+    if not state.is_unsealed():
         return 0
     done = 0
     with transaction.atomic():
