@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from passage.cases.lifecycle import Stage
 from passage.core.access import (
     Action,
     can,
@@ -63,7 +64,7 @@ def _page(request, plan, *, status=200, bound=None, error=None):
             "editable": editable,
             "may_decide_go": can(user, Action.DECIDE_GO, plan),
             "may_review_reads": can(user, Action.VIEW_PLAN_READS, plan),
-            "in_planning": plan.case.stage == "planning",
+            "in_planning": plan.case.stage == Stage.PLANNING,
             "step_form": bound.get("step") or StepForm(plan=plan),
             "go_form": bound.get("go") or GoForm(),
             "check_in_form": bound.get("check_in") or CheckInForm(),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from passage.cases.lifecycle import Stage
 from passage.core import audit
 from passage.core.access import (
     Action,
@@ -50,7 +51,8 @@ def _page(request, case, *, status=200, bound=None):
     ]
     # The page shows notes, references and reasons: reading them is audited like identity.
     audit.record(user, "vetting.read", case, request=request)
-    may_vet = can(user, Action.DO_VETTING, case) and case.stage == "vetting"
+    in_vetting = case.stage == Stage.VETTING
+    may_vet = can(user, Action.DO_VETTING, case) and in_vetting
     return render(
         request,
         "vetting/case.html",
@@ -63,9 +65,9 @@ def _page(request, case, *, status=200, bound=None):
             "pending": pending,
             "may_withdraw": pending is not None
             and can(user, Action.WITHDRAW_RECOMMENDATION, pending)
-            and case.stage == "vetting",
+            and in_vetting,
             "may_vet": may_vet,
-            "may_approve": can(user, Action.APPROVE_DECISION, case) and case.stage == "vetting",
+            "may_approve": can(user, Action.APPROVE_DECISION, case) and in_vetting,
             "start_form": bound.get("start")
             or StartChecklistForm(
                 initial={"template": ChecklistTemplate.objects.filter(is_default=True).first()}
