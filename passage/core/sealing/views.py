@@ -1,10 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passage.core.access import Action, can, get_case_or_404
+from passage.core.access import Action, get_case_or_404, require
 from passage.core.models import PurgeRequest
 from passage.core.sealing import actions, keyring, state
 from passage.core.sealing.forms import PurgeRequestForm, UnsealForm
@@ -33,14 +32,9 @@ def unseal(request):
     return render(request, "sealing/unseal.html", {"form": form}, status=status)
 
 
-def _may_seal(request):
-    if not can(request.user, Action.SEAL):
-        raise PermissionDenied
-
-
 def control(request):
     """Coordinators: the seal-now button and purges waiting for a second approval."""
-    _may_seal(request)
+    require(request.user, Action.SEAL)
     pending = PurgeRequest.objects.filter(done_at=None).select_related(
         "case__person", "requested_by"
     )
@@ -49,7 +43,7 @@ def control(request):
 
 @require_POST
 def seal_now(request):
-    _may_seal(request)
+    require(request.user, Action.SEAL)
     actions.seal_now(request.user, reason="button", request=request)
     return redirect("sealing:unseal")
 
