@@ -1,22 +1,19 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passage.accounts.roles import CASE_ROLES
 from passage.cases import actions
 from passage.cases.forms import AssignForm, MoveForm, QueueFilterForm
 from passage.cases.lifecycle import Stage, next_stages, roles_allowed
 from passage.cases.queue import CappedPaginator, count_cap, queue_rows, triage_queue
-from passage.core.access import Action, can, get_case_or_404
+from passage.core.access import Action, can, get_case_or_404, require
 
 PAGE_SIZE = 50
 
 
 def queue(request):
-    if request.user.role not in CASE_ROLES:
-        raise PermissionDenied
+    require(request.user, Action.VIEW_QUEUE)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     number = request.GET.get("page")

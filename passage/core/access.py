@@ -22,6 +22,7 @@ class Action:
     PURGE_IDENTITY = "purge_identity"  # ask for, or approve someone else's, crypto-shredding
     MANAGE_USERS = "manage_users"
     VIEW_FIGURES = "view_figures"  # aggregate, suppressed figures: never a case or a name
+    VIEW_QUEUE = "view_queue"  # the triage queue: the cases one may see (web and API)
     EXPORT_LIST = "export_list"  # a list of the cases one may see, as CSV/XLSX (and its jobs)
     # Identity columns in a list export: coordinators only, and then only on rows of cases they
     # may VIEW_IDENTITY (assigned); other rows get blank identity cells.
@@ -95,7 +96,7 @@ def can(user, action: str, obj=None) -> bool:
         return role in (Role.ANALYST, Role.COORDINATOR)
     if action in (Action.VIEW_AUDIT, Action.SEAL):
         return role == Role.COORDINATOR
-    if action == Action.EXPORT_LIST:
+    if action in (Action.VIEW_QUEUE, Action.EXPORT_LIST):
         return role in CASE_ROLES
     if action in (Action.EXPORT_IDENTITY, Action.IMPORT_CASES) and obj is None:
         return role == Role.COORDINATOR

@@ -1,4 +1,3 @@
-from passage.accounts.roles import CASE_ROLES
 from passage.core.access import Action, can
 from passage.core.models import Organisation
 
@@ -10,7 +9,7 @@ def organisation(request):
     return {
         "organisation": org,
         "nav": {
-            "queue": bool(user and user.is_authenticated and user.role in CASE_ROLES),
+            "queue": can(user, Action.VIEW_QUEUE),
             "log_request": can(user, Action.LOG_REQUEST),
             "audit": can(user, Action.VIEW_AUDIT),
             "sealing": can(user, Action.SEAL),

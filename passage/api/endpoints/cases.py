@@ -5,10 +5,8 @@ Everything goes through passage.core.access and the cases' own actions, as the w
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 
-from passage.accounts.roles import CASE_ROLES
 from passage.api.auth import TokenAuth
 from passage.api.errors import ApiError, responses
 from passage.api.schemas import CaseDetailOut, CaseListOut, CaseOut, MoveIn, StageCode
@@ -16,7 +14,7 @@ from passage.api.scopes import Scope
 from passage.cases import actions
 from passage.cases.lifecycle import OPEN_STAGES
 from passage.cases.queue import triage_queue
-from passage.core.access import Action, can, get_case_or_404
+from passage.core.access import Action, can, get_case_or_404, require
 
 router = Router()
 MAX_PAGE = 100
@@ -56,8 +54,7 @@ def _summary(case) -> dict:
 )
 def list_cases(request, filters: Query[CaseFilters]):
     """The triage queue's order: most urgent first, then longest waiting in their stage."""
-    if request.auth.role not in CASE_ROLES:
-        raise PermissionDenied
+    require(request.auth, Action.VIEW_QUEUE)
     wanted = {"closed": filters.closed, "stage": filters.stage}
     cases = triage_queue(request.auth, wanted)
     count = cases.count()
