@@ -218,6 +218,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Four-eyes rules count people, not accounts: an account made, or given a higher role, within
+# this many days cannot be the second person on a purge, a clearance or an account change.
+FOUR_EYES_MIN_ACCOUNT_DAYS = env_int("PASSAGE_FOUR_EYES_MIN_ACCOUNT_DAYS", 14)
+if FOUR_EYES_MIN_ACCOUNT_DAYS < 0:
+    raise ImproperlyConfigured("PASSAGE_FOUR_EYES_MIN_ACCOUNT_DAYS must not be negative")
+# A one-time enrolment code (new account, approved reset) stops working after this many hours.
+ENROLMENT_CODE_HOURS = env_int("PASSAGE_ENROLMENT_CODE_HOURS", 72)
+if ENROLMENT_CODE_HOURS < 1:
+    raise ImproperlyConfigured("PASSAGE_ENROLMENT_CODE_HOURS must be at least 1")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:queue"
 

@@ -5,6 +5,7 @@ Tests never reach the network: any socket to an address outside loopback fails t
 
 import ipaddress
 import socket
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -102,6 +103,9 @@ def org(db):
     return Organisation.objects.create(name="Test Org")
 
 
+ACCOUNT_MADE = timezone.now() - timedelta(days=30)
+
+
 def make_user(
     username: str,
     role: str,
@@ -109,7 +113,12 @@ def make_user(
     cells=(),
     password: str = "a long test password",  # noqa: S107
 ) -> User:
-    user = User.objects.create_user(username=username, password=password, role=role)
+    # Made (and given this role) a month ago, explicitly: older than the four-eyes period
+    # (FOUR_EYES_MIN_ACCOUNT_DAYS), so fixture people count as second persons. Tests of that
+    # rule make fresh accounts themselves.
+    user = User.objects.create_user(
+        username=username, password=password, role=role, role_since=ACCOUNT_MADE
+    )
     for cell in cells:
         cell.members.add(user)
     TOTPDevice.objects.create(user=user, name="test", confirmed=True)

@@ -91,6 +91,34 @@ MATRIX = {
         None,
         {"any": expect(403, admin=302, anonymous=302)},
     ),
+    "accounts:user_reset_password": (
+        "post",
+        "user",
+        None,
+        {"any": expect(403, admin=302, anonymous=302)},
+    ),
+    # Open, like sign-in: the first step asks for a one-time code.
+    "accounts:redeem": ("get", None, None, {"any": expect(200)}),
+    "accounts:password_change": ("get", None, None, {"any": expect(200, anonymous=302)}),
+    # Admins ask, coordinators approve (an approved reset shows its one-time code: 200).
+    "accounts:requests": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, admin=200, coordinator=200, anonymous=302)},
+    ),
+    "accounts:request_approve": (
+        "post",
+        "account_request",
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
+    "accounts:request_decline": (
+        "post",
+        "account_request",
+        None,
+        {"any": expect(403, coordinator=302, anonymous=302)},
+    ),
     "accounts:cells": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
     "accounts:cell_new": ("get", None, None, {"any": expect(403, admin=200, anonymous=302)}),
     "accounts:cell_edit": ("get", "cell", None, {"any": expect(403, admin=200, anonymous=302)}),
@@ -511,6 +539,7 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
         "case": lambda: {"case_id": make_case(people["coordinator"], cell=cell).pk},
         "user": lambda: {"user_id": people["intake"].pk},
         "cell": lambda: {"cell_id": cells["north"].pk},
+        "account_request": lambda: {"request_id": account_request(people).pk},
         "batch": lambda: {
             "batch_id": batch_from(people["coordinator"], "watchlist", WATCHLIST_CSV).pk
         },
@@ -547,6 +576,12 @@ def test_it_checks_access(people, cells, url_name, scenario, role):
     assert response.status_code == scenarios[scenario][role], (
         f"{role} {method.upper()} {url_name} ({scenario}) -> {response.status_code}"
     )
+
+
+def account_request(people):
+    from passage.accounts.actions import request_reset
+
+    return request_reset(people["admin"], people["intake"], "reset_totp")
 
 
 def import_batch(user):

@@ -1,23 +1,37 @@
-"""Account actions: first-run set-up, TOTP enrolment, sign-in, and what an admin does to users."""
+"""Account actions: first-run set-up, enrolment codes, TOTP enrolment, sign-in, changing one's
+password, and what an admin does to users (with a coordinator's approval where one person alone
+could take over an account or a four-eyes rule).
+"""
 
+import hashlib
 import secrets
+from datetime import timedelta
 
-from django.contrib.auth import login, logout
+from django.conf import settings
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from passage.accounts.models import Cell, User
-from passage.accounts.roles import Role
+from passage.accounts.models import AccountRequest, Cell, EnrolmentCode, User
+from passage.accounts.roles import Role, needs_approval
 from passage.core import audit, sealed_box
-from passage.core.access import Action, require
-from passage.core.actions import update_audited
+from passage.core.access import Action, require, require_second_pair_of_eyes
+from passage.core.actions import ActionError, update_audited
 from passage.core.models import Organisation
 from passage.core.sealing import keyring, state
 
 
 class SetupAlreadyDone(Exception):
     pass
+
+
+class AccountError(ActionError):
+    """A rule said no; the message is for the user."""
 
 
 def complete_setup(
@@ -32,7 +46,11 @@ def complete_setup(
             state.install(*keyring.initialise(passphrase)[:3])
             sealed_box.ensure_key_pair()
         Organisation.objects.create(name=organisation_name)
-        user = User.objects.create_user(username=username, password=password, role=Role.COORDINATOR)
+        # The root of trust: made on an empty database, so no admin made it; the four-eyes
+        # period does not apply to it (core/access.py `fresh_until`).
+        user = User.objects.create_user(
+            username=username, password=password, role=Role.COORDINATOR, role_since=None
+        )
         audit.record(user, "setup.complete", user, request=request)
     return user
 
@@ -87,41 +105,300 @@ def sign_out(request) -> None:
     logout(request)
 
 
-def create_user(actor, *, username: str, display_name: str, role: str, request=None):
-    """A new account with a one-time password to hand over; TOTP is enrolled at first sign-in."""
-    require(actor, Action.MANAGE_USERS)
-    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
-    with transaction.atomic():
-        user = User.objects.create_user(
-            username=username, password=password, role=role, display_name=display_name
-        )
-        audit.record(actor, "account.create", user, request=request, detail={"role": role})
-    return user, password
+def _issue_code(user: User, purpose: str, issued_by: User) -> str:
+    """A new one-time code for `user`, returned once in clear; only its hash is stored. 120
+    random bits: guessing one is hopeless, so a plain hash is enough."""
+    code = "-".join(secrets.token_hex(3).upper() for _ in range(5))
+    EnrolmentCode.objects.create(
+        user=user,
+        purpose=purpose,
+        code_hash=_hash_code(code),
+        issued_by=issued_by,
+        expires_at=timezone.now() + timedelta(hours=settings.ENROLMENT_CODE_HOURS),
+    )
+    return code
 
 
-def update_user(actor, user: User, *, role: str, is_active: bool, display_name: str, request=None):
-    require(actor, Action.MANAGE_USERS)
-    return update_audited(
-        actor,
-        user,
-        {"role": role, "is_active": is_active, "display_name": display_name},
-        "account.update",
+def _hash_code(code: str) -> str:
+    canonical = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(canonical.encode("ascii", "ignore")).hexdigest()
+
+
+def may_enrol_with_password(user: User) -> bool:
+    """Only accounts made with a password and never given a code (the set-up coordinator, demo
+    accounts) enrol an authenticator after a password alone; everyone else needs a code."""
+    return not has_confirmed_totp(user) and not user.enrolment_codes.exists()
+
+
+def valid_code(username: str, code: str) -> EnrolmentCode | None:
+    """The unused, unexpired code `code` of the active account `username`, or None."""
+    found = (
+        EnrolmentCode.objects.select_related("user")
+        .filter(code_hash=_hash_code(code), used_at=None, expires_at__gt=timezone.now())
+        .first()
+    )
+    if found is None or not found.user.is_active or found.user.username != username:
+        return None
+    return found
+
+
+def record_failed_code(username: str, *, request=None) -> None:
+    audit.record(None, "account.code_failed", request=request, detail={"username": username[:150]})
+
+
+def _use_code(enrolment: EnrolmentCode, *, request=None) -> None:
+    """Mark the code used, once: of two requests racing with it, the second gets AccountError."""
+    used = EnrolmentCode.objects.filter(pk=enrolment.pk, used_at=None).update(
+        used_at=timezone.now()
+    )
+    if not used:
+        raise AccountError(_("That code was already used."))
+    audit.record(
+        enrolment.user,
+        "account.code_used",
+        enrolment.user,
         request=request,
-        detail={"role": role, "active": is_active},
+        detail={"purpose": enrolment.purpose},
     )
 
 
-def reset_totp(actor, user: User, *, request=None) -> None:
-    """Remove the user's authenticators; they enrol a new one at their next sign-in."""
-    require(actor, Action.MANAGE_USERS)
+def set_password_with_code(enrolment: EnrolmentCode, password: str, *, request=None) -> User:
+    """The person chooses their own password with their code; every session of theirs ends."""
+    if enrolment.purpose != EnrolmentCode.Purpose.SET_PASSWORD:
+        raise AccountError(_("That code is not for setting a password."))
+    user = enrolment.user
     with transaction.atomic():
+        _use_code(enrolment, request=request)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(user, "account.password_set", user, request=request)
+        end_sessions_of(user)
+    return user
+
+
+def use_totp_code(enrolment: EnrolmentCode, current_password: str, *, request=None) -> User:
+    """A second-factor reset code works only with the account's own password: the code alone
+    (which the approver saw) does not take the account over."""
+    user = enrolment.user
+    if enrolment.purpose != EnrolmentCode.Purpose.ENROL_TOTP or not user.check_password(
+        current_password
+    ):
+        raise AccountError(_("The username, password or code is wrong."))
+    with transaction.atomic():
+        _use_code(enrolment, request=request)
         TOTPDevice.objects.filter(user=user).delete()
-        audit.record(actor, "account.totp_reset", user, request=request)
+    return user
+
+
+def change_password(request, current: str, new: str) -> None:
+    """The signed-in user changes their password; every other session of theirs ends."""
+    user = request.user
+    if not user.check_password(current):
+        raise AccountError(_("Your current password is wrong."))
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        audit.record(user, "account.password_changed", user, request=request)
+        update_session_auth_hash(request, user)
+        end_sessions_of(user, keep=request.session.session_key)
+
+
+def end_sessions_of(user: User, keep: str | None = None) -> int:
+    """End every session of `user` (but `keep`). Sessions are short-lived, so few to look at."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()):
+        if session.session_key == keep:
+            continue
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def create_user(actor, *, username: str, display_name: str, role: str, request=None):
+    """A new account, with no password: the person sets their own with a one-time code.
+
+    Returns (user, code, waiting request). A coordinator or admin account waits, inactive and
+    with no code, until a coordinator approves; the code then goes to the approver."""
+    require(actor, Action.MANAGE_USERS)
+    waits = needs_approval(None, role)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username,
+            password=None,
+            role=role,
+            display_name=display_name,
+            is_active=not waits,
+        )
+        audit.record(actor, "account.create", user, request=request, detail={"role": role})
+        if waits:
+            waiting = _ask(actor, user, AccountRequest.Kind.ROLE, role=role, new_account=True)
+            return user, "", waiting
+        return user, _issue_code(user, EnrolmentCode.Purpose.SET_PASSWORD, actor), None
+
+
+def create_demo_account(actor, *, username: str, display_name: str, role: str, password: str):
+    """Demo accounts only (cases/demo.py, into a new installation): synthetic people whose
+    passwords the set-up page shows once. Like the set-up coordinator they are exempt from the
+    four-eyes period, or the demo's own clearances could not be approved for two weeks."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            role=role,
+            display_name=display_name,
+            role_since=None,
+        )
+        audit.record(actor or user, "account.create", user, detail={"role": role, "demo": True})
+    return user
+
+
+def update_user(actor, user: User, *, role: str, is_active: bool, display_name: str, request=None):
+    """Returns the waiting request if the role change needs a coordinator, else None.
+
+    Nobody changes their own role; a raise (or a sideways move) waits for a coordinator; a
+    lowering takes effect at once, as do the name and (de)activation."""
+    require(actor, Action.MANAGE_USERS)
+    if role != user.role and user.pk == actor.pk:
+        raise AccountError(_("You cannot change your own role."))
+    with transaction.atomic():
+        new_account = user.account_requests.filter(
+            status=AccountRequest.Status.PENDING, new_account=True
+        ).exists()
+        if is_active and not user.is_active and new_account:
+            raise AccountError(_("This account waits for a coordinator's approval."))
+        waiting = None
+        if role != user.role and needs_approval(user.role, role):
+            waiting = _ask(actor, user, AccountRequest.Kind.ROLE, role=role, request=request)
+            role = user.role
+        update_audited(
+            actor,
+            user,
+            {"role": role, "is_active": is_active, "display_name": display_name},
+            "account.update",
+            request=request,
+            detail={"role": role, "active": is_active},
+        )
+    return waiting
+
+
+def _ask(actor, user: User, kind: str, *, role: str = "", new_account=False, request=None):
+    if user.account_requests.filter(status=AccountRequest.Status.PENDING, kind=kind).exists():
+        raise AccountError(_("A request like this one already waits for approval."))
+    waiting = AccountRequest.objects.create(
+        user=user, kind=kind, role=role, new_account=new_account, requested_by=actor
+    )
+    audit.record(
+        actor, "account.request", user, request=request, detail={"kind": kind, "role": role}
+    )
+    return waiting
+
+
+def request_reset(actor, user: User, kind: str, *, request=None) -> AccountRequest:
+    """Ask for `user`'s second factor or password to be reset; nothing changes until a
+    coordinator approves."""
+    require(actor, Action.MANAGE_USERS)
+    if kind not in (AccountRequest.Kind.RESET_TOTP, AccountRequest.Kind.RESET_PASSWORD):
+        raise AccountError(_("Unknown request."))
+    with transaction.atomic():
+        return _ask(actor, user, kind, request=request)
+
+
+def approve_request(actor, waiting: AccountRequest, *, request=None) -> str:
+    """A second person agrees and the change is made. Returns the one-time code the change
+    issues (a reset, a new account), for the approver to hand over, or ""."""
+    require(actor, Action.APPROVE_ACCOUNT_REQUEST)
+    with transaction.atomic():
+        waiting = AccountRequest.objects.select_for_update().get(pk=waiting.pk)
+        _still_waiting(waiting)
+        if actor.pk in (waiting.requested_by_id, waiting.user_id):
+            raise AccountError(_("Someone other than you and the person who asked must approve."))
+        require_second_pair_of_eyes(actor, AccountError)
+        user = User.objects.select_for_update().get(pk=waiting.user_id)
+        code = ""
+        if waiting.kind == AccountRequest.Kind.RESET_TOTP:
+            TOTPDevice.objects.filter(user=user).delete()
+            end_sessions_of(user)
+            code = _issue_code(user, EnrolmentCode.Purpose.ENROL_TOTP, actor)
+        elif waiting.kind == AccountRequest.Kind.RESET_PASSWORD:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            end_sessions_of(user)
+            code = _issue_code(user, EnrolmentCode.Purpose.SET_PASSWORD, actor)
+        else:
+            user.role, user.role_since = waiting.role, timezone.now()
+            fields = ["role", "role_since"]
+            if waiting.new_account:
+                user.is_active = True
+                fields.append("is_active")
+                code = _issue_code(user, EnrolmentCode.Purpose.SET_PASSWORD, actor)
+            user.save(update_fields=fields)
+        _decide(actor, waiting, AccountRequest.Status.APPROVED, request=request)
+    return code
+
+
+def decline_request(actor, waiting: AccountRequest, *, request=None) -> None:
+    require(actor, Action.APPROVE_ACCOUNT_REQUEST)
+    with transaction.atomic():
+        waiting = AccountRequest.objects.select_for_update().get(pk=waiting.pk)
+        _still_waiting(waiting)
+        _decide(actor, waiting, AccountRequest.Status.DECLINED, request=request)
+
+
+def _still_waiting(waiting: AccountRequest) -> None:
+    if waiting.status != AccountRequest.Status.PENDING:
+        raise AccountError(_("This request is no longer waiting."))
+
+
+def _decide(actor, waiting: AccountRequest, status: str, *, request=None) -> None:
+    update_audited(
+        actor,
+        waiting,
+        {"status": status, "decided_by": actor, "decided_at": timezone.now()},
+        f"account.request_{status}",
+        request=request,
+        detail={"kind": waiting.kind, "role": waiting.role, "user": waiting.user_id},
+    )
+
+
+def reset_notices(user: User, *, request=None) -> list[str]:
+    """What the person must be told at sign-in: each approved reset of their account not yet
+    told, with when and at whose request. Each is told once (and audited as told)."""
+    notices = []
+    resets = AccountRequest.objects.filter(
+        user=user,
+        status=AccountRequest.Status.APPROVED,
+        told_at=None,
+        kind__in=(AccountRequest.Kind.RESET_TOTP, AccountRequest.Kind.RESET_PASSWORD),
+    ).select_related("requested_by", "decided_by")
+    for reset in resets:
+        what = (
+            _("Your second factor was reset")
+            if reset.kind == AccountRequest.Kind.RESET_TOTP
+            else _("Your password was reset")
+        )
+        notices.append(
+            _("%(what)s on %(date)s by request of %(admin)s, approved by %(coordinator)s.")
+            % {
+                "what": what,
+                "date": date_format(timezone.localtime(reset.decided_at), "DATETIME_FORMAT"),
+                "admin": reset.requested_by.username,
+                "coordinator": reset.decided_by.username,
+            }
+        )
+        update_audited(
+            user, reset, {"told_at": timezone.now()}, "account.reset_told", request=request
+        )
+    return notices
 
 
 def save_cell(actor, cell: Cell, *, name: str, members, request=None) -> Cell:
+    """Nobody adds themselves to a cell or takes themselves out of one."""
     require(actor, Action.MANAGE_USERS)
     with transaction.atomic():
+        was_member = cell.pk is not None and cell.members.filter(pk=actor.pk).exists()
+        if was_member != any(m.pk == actor.pk for m in members):
+            raise AccountError(_("You cannot change your own cells."))
         cell.name = name
         cell.save()
         cell.members.set(members)

@@ -18,23 +18,13 @@ TOKEN_FIELD = dict(
 )
 
 
-class SetupForm(forms.Form):
-    organisation_name = forms.CharField(label=_("Organisation name"), max_length=120)
-    username = forms.CharField(label=_("Your username"), max_length=150)
+class NewPasswordForm(forms.Form):
+    """A password the person chooses, typed twice and checked by the password validators."""
+
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=200)
     password_again = forms.CharField(
         label=_("Password again"), widget=forms.PasswordInput, max_length=200
     )
-    load_demo = forms.BooleanField(
-        label=_("Load demonstration data (synthetic people and cases, for trying Passage out)"),
-        required=False,
-    )
-
-    def clean_organisation_name(self):
-        return clean_text(self.cleaned_data["organisation_name"])
-
-    def clean_username(self):
-        return _clean_username(self.cleaned_data["username"])
 
     def clean(self):
         data = super().clean()
@@ -46,6 +36,44 @@ class SetupForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+class SetupForm(NewPasswordForm):
+    organisation_name = forms.CharField(label=_("Organisation name"), max_length=120)
+    username = forms.CharField(label=_("Your username"), max_length=150)
+    load_demo = forms.BooleanField(
+        label=_("Load demonstration data (synthetic people and cases, for trying Passage out)"),
+        required=False,
+    )
+    field_order = ["organisation_name", "username", "password", "password_again", "load_demo"]
+
+    def clean_organisation_name(self):
+        return clean_text(self.cleaned_data["organisation_name"])
+
+    def clean_username(self):
+        return _clean_username(self.cleaned_data["username"])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput, max_length=200
+    )
+    field_order = ["current_password", "password", "password_again"]
+
+
+class CodeForm(forms.Form):
+    """Step one of enrolment: the username and the one-time code an admin or coordinator gave."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    code = forms.CharField(
+        label=_("One-time code"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class CurrentPasswordForm(forms.Form):
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=200)
 
 
 class SetupWithPassphraseForm(NewPassphraseMixin, SetupForm):

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 OPEN_URL_NAMES = {
     "accounts:login",
     "accounts:enroll",
+    "accounts:redeem",
     "accounts:setup",
     "set_language",
     "sealing:unseal",

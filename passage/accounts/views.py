@@ -11,20 +11,26 @@ from django.views.decorators.http import require_POST
 from passage.accounts import actions
 from passage.accounts.forms import (
     CellForm,
+    ChangePasswordForm,
+    CodeForm,
+    CurrentPasswordForm,
     EditUserForm,
+    NewPasswordForm,
     NewUserForm,
     SetupForm,
     SetupWithPassphraseForm,
     SignInForm,
     TokenForm,
 )
-from passage.accounts.models import Cell, User
+from passage.accounts.models import AccountRequest, Cell, EnrolmentCode, User
 from passage.core.access import Action, can, require
 from passage.core.models import Organisation
 from passage.core.sealing import actions as sealing
 from passage.core.sealing import keyring
+from passage.core.views import submit
 
 ENROLLING = "passage_enrolling_user"
+REDEEMING = "passage_redeeming_code"  # the id of a checked enrolment code, never the code
 
 
 def setup(request):
@@ -68,11 +74,15 @@ def sign_in(request):
             form.add_error(None, _("The username, password or code is wrong."))
             return render(request, "accounts/sign_in.html", {"form": form})
         user = authenticate(request, username=data["username"], password=data["password"])
-        if user is not None and not actions.has_confirmed_totp(user):
+        if user is not None and actions.may_enrol_with_password(user):
             request.session.cycle_key()
             request.session[ENROLLING] = user.pk
             return redirect("accounts:enroll")
+        if user is not None and not actions.has_confirmed_totp(user):
+            form.add_error(None, _("Your authenticator was reset: use your one-time code."))
+            return render(request, "accounts/sign_in.html", {"form": form})
         if user is not None and actions.sign_in_with_totp(request, user, data["token"]):
+            _tell_of_resets(request, user)
             return redirect(_safe_next(request))
         if user is not None:
             # A right password with a wrong code counts as a failed attempt towards lock-out.
@@ -84,6 +94,73 @@ def sign_in(request):
             return render(request, "accounts/locked_out.html", status=429)
         form.add_error(None, _("The username, password or code is wrong."))
     return render(request, "accounts/sign_in.html", {"form": form})
+
+
+def _tell_of_resets(request, user) -> None:
+    for notice in actions.reset_notices(user, request=request):
+        messages.warning(request, notice)
+
+
+def redeem(request):
+    """First sign-in, or after an approved reset: the one-time code, then one's own password
+    (or, after a second-factor reset, one's current password), then the authenticator."""
+    enrolment = EnrolmentCode.objects.filter(
+        pk=request.session.get(REDEEMING), used_at=None
+    ).first()
+    if enrolment is None:
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            found = actions.valid_code(data["username"], data["code"])
+            if found is not None:
+                request.session.cycle_key()
+                request.session[REDEEMING] = found.pk
+                return redirect("accounts:redeem")
+            actions.record_failed_code(data["username"], request=request)
+            form.add_error(None, _("That code is wrong, used or expired."))
+        return render(request, "accounts/redeem.html", {"form": form})
+    sets_password = enrolment.purpose == EnrolmentCode.Purpose.SET_PASSWORD
+    form = (NewPasswordForm if sets_password else CurrentPasswordForm)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if sets_password:
+                user = actions.set_password_with_code(
+                    enrolment, form.cleaned_data["password"], request=request
+                )
+            else:
+                user = actions.use_totp_code(
+                    enrolment, form.cleaned_data["password"], request=request
+                )
+        except actions.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            request.session.pop(REDEEMING, None)
+            if actions.has_confirmed_totp(user):
+                messages.success(request, _("Your password is set. Sign in with it."))
+                return redirect("accounts:login")
+            request.session[ENROLLING] = user.pk
+            return redirect("accounts:enroll")
+    return render(
+        request,
+        "accounts/redeem.html",
+        {"form": form, "enrolment": enrolment, "sets_password": sets_password},
+    )
+
+
+def password_change(request):
+    """Anyone signed in changes their own password; their other sessions end."""
+    form = ChangePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_password(
+                request, form.cleaned_data["current_password"], form.cleaned_data["password"]
+            )
+        except actions.AccountError as exc:
+            form.add_error("current_password", str(exc))
+        else:
+            messages.success(request, _("Password changed. You were signed out everywhere else."))
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 def _safe_next(request) -> str:
@@ -104,6 +181,7 @@ def enroll(request):
         if actions.confirm_totp_and_sign_in(request, user, form.cleaned_data["token"]):
             request.session.pop(ENROLLING, None)
             messages.success(request, _("Your authenticator is set up. Welcome to Passage."))
+            _tell_of_resets(request, user)
             return redirect("/")
         form.add_error("token", _("That code is not right. Check the time on your phone."))
     qr = segno.make(device.config_url, error="m")
@@ -144,13 +222,29 @@ def users(request):
 def user_new(request):
     require(request.user, Action.MANAGE_USERS)
     form = NewUserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user, password = actions.create_user(request.user, **form.cleaned_data, request=request)
-        # Shown once, on this response only; never stored in clear.
+
+    def created(result):
+        user, code, waiting = result
+        # The code is shown once, on this response only; only its hash is stored.
         return render(
-            request, "accounts/user_created.html", {"new_user": user, "password": password}
+            request,
+            "accounts/user_created.html",
+            {"new_user": user, "code": code, "waiting": waiting},
         )
-    return render(request, "accounts/user_form.html", {"form": form})
+
+    if request.method == "POST":
+        return submit(
+            request,
+            form,
+            actions.create_user,
+            done=created,
+            failed=lambda form: _user_form(request, form),
+        )
+    return _user_form(request, form)
+
+
+def _user_form(request, form, person=None):
+    return render(request, "accounts/user_form.html", {"form": form, "person": person})
 
 
 def user_edit(request, user_id: int):
@@ -164,24 +258,96 @@ def user_edit(request, user_id: int):
             "is_active": person.is_active,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        actions.update_user(request.user, person, **form.cleaned_data, request=request)
-        messages.success(request, _("Saved."))
+
+    def saved(waiting):
+        if waiting is not None:
+            messages.info(request, _("Saved. The new role waits for a coordinator's approval."))
+        else:
+            messages.success(request, _("Saved."))
         return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form, "person": person})
+
+    if request.method == "POST":
+        return submit(
+            request,
+            form,
+            actions.update_user,
+            person,
+            done=saved,
+            failed=lambda form: _user_form(request, form, person),
+        )
+    return _user_form(request, form, person)
 
 
 @require_POST
 def user_reset_totp(request, user_id: int):
+    return _request_reset(request, user_id, AccountRequest.Kind.RESET_TOTP)
+
+
+@require_POST
+def user_reset_password(request, user_id: int):
+    return _request_reset(request, user_id, AccountRequest.Kind.RESET_PASSWORD)
+
+
+def _request_reset(request, user_id: int, kind: str):
     require(request.user, Action.MANAGE_USERS)
     person = get_object_or_404(User, pk=user_id)
-    actions.reset_totp(request.user, person, request=request)
-    messages.success(
-        request,
-        _("Two-factor reset: %(user)s sets up a new authenticator at the next sign-in.")
-        % {"user": person.username},
-    )
+    try:
+        actions.request_reset(request.user, person, kind, request=request)
+    except actions.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Asked. A coordinator must approve it; then %(user)s gets a new one-time code.")
+            % {"user": person.username},
+        )
     return redirect("accounts:users")
+
+
+def account_requests(request):
+    """Account changes waiting for a coordinator, and the last ones decided."""
+    require(request.user, Action.VIEW_ACCOUNT_REQUESTS)
+    waiting = AccountRequest.objects.select_related("user", "requested_by", "decided_by")
+    return render(
+        request,
+        "accounts/requests.html",
+        {
+            "waiting": waiting.filter(status=AccountRequest.Status.PENDING),
+            "decided": waiting.exclude(status=AccountRequest.Status.PENDING)[:50],
+            "may_approve": can(request.user, Action.APPROVE_ACCOUNT_REQUEST),
+        },
+    )
+
+
+@require_POST
+def request_approve(request, request_id: int):
+    require(request.user, Action.APPROVE_ACCOUNT_REQUEST)
+    waiting = get_object_or_404(AccountRequest.objects.select_related("user"), pk=request_id)
+    try:
+        code = actions.approve_request(request.user, waiting, request=request)
+    except actions.AccountError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:requests")
+    if code:
+        # Shown once, to the approver, who hands it to the person; only its hash is stored.
+        return render(
+            request, "accounts/user_created.html", {"new_user": waiting.user, "code": code}
+        )
+    messages.success(request, _("Approved."))
+    return redirect("accounts:requests")
+
+
+@require_POST
+def request_decline(request, request_id: int):
+    require(request.user, Action.APPROVE_ACCOUNT_REQUEST)
+    waiting = get_object_or_404(AccountRequest, pk=request_id)
+    try:
+        actions.decline_request(request.user, waiting, request=request)
+    except actions.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Declined."))
+    return redirect("accounts:requests")
 
 
 def cells(request):
@@ -201,7 +367,11 @@ def cell_edit(request, cell_id: int | None = None):
     initial = {"name": cell.name, "members": list(cell.members.all()) if cell.pk else []}
     form = CellForm(request.POST or None, initial=initial, cell=cell)
     if request.method == "POST" and form.is_valid():
-        actions.save_cell(request.user, cell, **form.cleaned_data, request=request)
-        messages.success(request, _("Saved."))
-        return redirect("accounts:cells")
+        try:
+            actions.save_cell(request.user, cell, **form.cleaned_data, request=request)
+        except actions.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:cells")
     return render(request, "accounts/cell_form.html", {"form": form, "cell": cell})

@@ -590,22 +590,21 @@ def _one_time_password() -> str:
 
 
 def _create_team(actor: User | None) -> tuple[dict[str, User], list[dict]]:
-    """Demo accounts for every role, made as an admin would (audited), with one-time passwords."""
-    username, role, display = ADMIN
-    password = _one_time_password()
-    admin = User.objects.create_user(
-        username=username, password=password, role=role, display_name=display
-    )
-    audit.record(actor or admin, "account.create", admin, detail={"role": role, "demo": True})
-    team = {username: admin}
-    accounts = [{"username": username, "role": role, "password": password}]
-    for username, role, display, _cells in TEAM:
+    """Demo accounts for every role, audited, with one-time passwords shown once at set-up
+    (synthetic accounts; real ones set their own password from an enrolment code)."""
+    team: dict[str, User] = {}
+    accounts = []
+    for username, role, display, _cells in [(*ADMIN, ()), *TEAM]:
         if actor is not None and role == Role.COORDINATOR:
             continue
-        user, password = account_actions.create_user(
-            admin, username=username, display_name=display, role=role
+        password = _one_time_password()
+        team[username] = account_actions.create_demo_account(
+            actor or team.get(ADMIN[0]),
+            username=username,
+            display_name=display,
+            role=role,
+            password=password,
         )
-        team[username] = user
         accounts.append({"username": username, "role": role, "password": password})
     return team, accounts
 

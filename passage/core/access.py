@@ -21,6 +21,10 @@ class Action:
     SEAL = "seal"  # seal now, and see the purges waiting for a second coordinator
     PURGE_IDENTITY = "purge_identity"  # ask for, or approve someone else's, crypto-shredding
     MANAGE_USERS = "manage_users"
+    # Account changes that need a second person (resets, a higher role, a new coordinator):
+    # admins ask, coordinators approve; both see the waiting ones.
+    VIEW_ACCOUNT_REQUESTS = "view_account_requests"
+    APPROVE_ACCOUNT_REQUEST = "approve_account_request"
     VIEW_FIGURES = "view_figures"  # aggregate, suppressed figures: never a case or a name
     VIEW_QUEUE = "view_queue"  # the triage queue: the cases one may see (web and API)
     EXPORT_LIST = "export_list"  # a list of the cases one may see, as CSV/XLSX (and its jobs)
@@ -92,6 +96,10 @@ def can(user, action: str, obj=None) -> bool:
     role = user.role
     if action == Action.MANAGE_USERS:
         return role == Role.ADMIN
+    if action == Action.VIEW_ACCOUNT_REQUESTS:
+        return role in (Role.ADMIN, Role.COORDINATOR)
+    if action == Action.APPROVE_ACCOUNT_REQUEST:
+        return role == Role.COORDINATOR
     if action == Action.VIEW_FIGURES:
         return role in (Role.ANALYST, Role.COORDINATOR)
     if action in (Action.VIEW_AUDIT, Action.SEAL):
@@ -165,6 +173,40 @@ PLAN_ACTIONS = frozenset(
         Action.CHANGE_PLANNERS,
     }
 )
+
+
+def fresh_until(user):
+    """Until when `user` is too new to be a second pair of eyes (None: not, or no longer).
+
+    Four-eyes rules count people, not accounts: an admin could otherwise make (or promote) two
+    coordinators and be both pairs of eyes. Every approval by a second person asks this."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    if user.role_since is None:  # the set-up coordinator and demo accounts (accounts/models.py)
+        return None
+    until = user.role_since + timedelta(days=settings.FOUR_EYES_MIN_ACCOUNT_DAYS)
+    return until if until > timezone.now() else None
+
+
+def require_second_pair_of_eyes(user, error=PermissionDenied) -> None:
+    """Refuse (raising `error` with a message for the user) if `user` is too new an account,
+    or too recently given a higher role, to approve someone else's step."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    until = fresh_until(user)
+    if until is not None:
+        raise error(
+            _(
+                "Your account is too new (or its role too recently raised) to be the second "
+                "person on this. Another coordinator must approve it, or wait until %(date)s."
+            )
+            % {"date": date_format(timezone.localtime(until), "DATE_FORMAT")}
+        )
 
 
 def require(user, action: str, obj=None) -> None:

@@ -14,6 +14,7 @@ def organisation(request):
             "audit": can(user, Action.VIEW_AUDIT),
             "sealing": can(user, Action.SEAL),
             "users": can(user, Action.MANAGE_USERS),
+            "account_requests": can(user, Action.APPROVE_ACCOUNT_REQUEST),
             "figures": can(user, Action.VIEW_FIGURES),
             "lists": can(user, Action.VIEW_LISTS),
             "import_cases": can(user, Action.IMPORT_CASES),

@@ -16,7 +16,7 @@ from passage.cases.actions import CaseActionError, move_case
 from passage.cases.lifecycle import Stage
 from passage.cases.models import Case, Person
 from passage.core import audit
-from passage.core.access import Action, can, require
+from passage.core.access import Action, can, require, require_second_pair_of_eyes
 from passage.core.actions import ActionError, save_audited, update_audited
 from passage.core.models import AuditRecord
 from passage.vetting.models import (
@@ -321,6 +321,8 @@ def approve(actor, decision: Decision, *, request=None) -> Decision:
                     "approve its clearance."
                 )
             )
+        if decision.is_clearance:
+            require_second_pair_of_eyes(actor, VettingError)
         _decide(actor, decision, request=request)
     return decision
 

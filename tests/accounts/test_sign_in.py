@@ -167,9 +167,11 @@ def test_an_admin_creates_a_user_who_enrols_totp_at_first_sign_in(org):
     response = signed_in(admin).post(
         reverse("accounts:user_new"), {"username": "newbie", "role": Role.CASEWORKER}
     )
-    password = response.context["password"]
+    code = response.context["code"]
     client = Client()
-    assert sign_in(client, "newbie", password=password).url == reverse("accounts:enroll")
+    client.post(reverse("accounts:redeem"), {"username": "newbie", "code": code})
+    new_password = {"password": "x7-my-own-horse", "password_again": "x7-my-own-horse"}
+    assert client.post(reverse("accounts:redeem"), new_password).url == reverse("accounts:enroll")
     client.get(reverse("accounts:enroll"))
     device = TOTPDevice.objects.get(user__username="newbie")
     assert client.post(reverse("accounts:enroll"), {"token": code_for(device)}).status_code == 302

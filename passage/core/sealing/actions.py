@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passage.core import audit
-from passage.core.access import Action, can
+from passage.core.access import Action, can, require_second_pair_of_eyes
 from passage.core.sealing import datakeys, keyring, state
 from passage.core.sealing.state import SealedError
 
@@ -139,6 +139,7 @@ def approve_purge(actor, purge, *, request=None) -> None:
         raise PurgeError(_("This purge was already done."))
     if purge.requested_by_id == actor.pk:
         raise PurgeError(_("Another coordinator must approve a purge you asked for."))
+    require_second_pair_of_eyes(actor, PurgeError)
     with transaction.atomic():
         purge.approved_by, purge.done_at = actor, timezone.now()
         purge.save(update_fields=["approved_by", "done_at"])
