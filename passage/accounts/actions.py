@@ -125,9 +125,14 @@ def _hash_code(code: str) -> str:
 
 
 def may_enrol_with_password(user: User) -> bool:
-    """Only accounts made with a password and never given a code (the set-up coordinator, demo
-    accounts) enrol an authenticator after a password alone; everyone else needs a code."""
-    return not has_confirmed_totp(user) and not user.enrolment_codes.exists()
+    """Only the accounts no admin made (the set-up coordinator, demo accounts: `role_since` is
+    None), before any code was issued for them, enrol an authenticator after a password alone;
+    everyone else needs a code (an admin's account made before codes existed: a reset)."""
+    return (
+        user.role_since is None
+        and not has_confirmed_totp(user)
+        and not user.enrolment_codes.exists()
+    )
 
 
 def valid_code(username: str, code: str) -> EnrolmentCode | None:

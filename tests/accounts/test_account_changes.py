@@ -96,6 +96,16 @@ def test_someone_given_a_code_cannot_enrol_an_authenticator_with_a_password_alon
     assert response.status_code == 200 and client.get(reverse("accounts:enroll")).status_code == 302
 
 
+def test_an_account_an_admin_made_with_a_password_before_codes_cannot_enrol_with_it(people):
+    """Accounts from before enrolment codes, whose password the admin was shown."""
+    make_user("legacy", Role.PLANNER)
+    TOTPDevice.objects.filter(user__username="legacy").delete()
+    client = Client()
+    response = sign_in(client, "legacy")
+    assert "use your one-time code" in response.content.decode()
+    assert client.get(reverse("accounts:enroll")).status_code == 302
+
+
 # --- 2. changing one's password ------------------------------------------------------------
 
 
@@ -302,3 +312,17 @@ def test_the_set_up_coordinator_is_the_root_of_trust_and_approves_at_once(db):
     create(admin, "second", Role.COORDINATOR)
     code = actions.approve_request(first, AccountRequest.objects.get(user__username="second"))
     assert code and User.objects.get(username="second").is_active
+
+
+def test_demo_accounts_sign_in_with_their_shown_passwords_and_the_demo_clears_cases(db):
+    """The demo's synthetic accounts keep their once-shown passwords, and its coordinator's
+    clearance approvals (real four-eyes steps) work on the day it is loaded."""
+    from passage.cases.demo import load_demo_data
+    from passage.cases.models import Case
+
+    demo = load_demo_data(cases=12, seed=1)
+    planner = next(a for a in demo["accounts"] if a["username"] == "demo-planner")
+    client = Client()
+    response = sign_in(client, "demo-planner", password=planner["password"])
+    assert response.url == reverse("accounts:enroll")
+    assert Case.objects.filter(stage="cleared").exists()
