@@ -116,6 +116,7 @@ def _issue_code(user: User, purpose: str, issued_by: User) -> str:
         issued_by=issued_by,
         expires_at=timezone.now() + timedelta(hours=settings.ENROLMENT_CODE_HOURS),
     )
+    audit.record(issued_by, "account.code_issued", user, detail={"purpose": purpose})
     return code
 
 

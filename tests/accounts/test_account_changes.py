@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from passage.accounts import actions
 from passage.accounts.models import AccountRequest, EnrolmentCode, User
 from passage.accounts.roles import Role
+from passage.core import audit
 from passage.core.models import AuditRecord
 from passage.core.sealing import actions as sealing
 from tests.accounts.test_sign_in import PASSWORD, code_for, sign_in
@@ -56,7 +57,8 @@ def test_a_new_user_sets_their_own_password_from_a_code_the_admin_never_learns(p
     assert not user.has_usable_password()  # there is no password to show the admin
     stored = EnrolmentCode.objects.get(user=user)
     assert code not in stored.code_hash and len(stored.code_hash) == 64  # a hash, not the code
-    assert AuditRecord.objects.filter(action="account.create", object_id=str(user.pk)).exists()
+    for event in ("account.create", "account.code_issued"):
+        assert AuditRecord.objects.filter(action=event, object_id=str(user.pk)).exists()
 
     client = Client()
     assert sign_in(client, "newbie", password=code).status_code == 200  # not a password
@@ -154,6 +156,7 @@ def test_the_admin_alone_cannot_take_over_a_planner_by_resetting_their_second_fa
     told = AccountRequest.objects.get(pk=waiting.pk)
     assert told.told_at is not None and told.decided_by == coordinator
     assert AuditRecord.objects.filter(action="account.request_approved").exists()
+    assert audit.verify().ok
 
 
 def test_a_password_reset_waits_for_approval_then_ends_sessions_and_the_user_is_told(people):
