@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -186,8 +186,8 @@ def use_totp_code(enrolment: EnrolmentCode, current_password: str, *, request=No
     """A second-factor reset code works only with the account's own password: the code alone
     (which the approver saw) does not take the account over."""
     user = enrolment.user
-    if enrolment.purpose != EnrolmentCode.Purpose.ENROL_TOTP or not user.check_password(
-        current_password
+    if enrolment.purpose != EnrolmentCode.Purpose.ENROL_TOTP or not _password_is(
+        request, user, current_password
     ):
         raise AccountError(_("The username, password or code is wrong."))
     with transaction.atomic():
@@ -196,10 +196,21 @@ def use_totp_code(enrolment: EnrolmentCode, current_password: str, *, request=No
     return user
 
 
+def _password_is(request, user: User, password: str) -> bool:
+    """Checked through `authenticate`, so wrong guesses count towards the lock-out as at
+    sign-in (a code's holder cannot guess the password at leisure), and a locked account fails."""
+    found = authenticate(request, username=user.username, password=password)
+    if found is None:
+        audit.record(
+            None, "account.sign_in_failed", request=request, detail={"username": user.username}
+        )
+    return found is not None and found.pk == user.pk
+
+
 def change_password(request, current: str, new: str) -> None:
     """The signed-in user changes their password; every other session of theirs ends."""
     user = request.user
-    if not user.check_password(current):
+    if not _password_is(request, user, current):
         raise AccountError(_("Your current password is wrong."))
     with transaction.atomic():
         user.set_password(new)

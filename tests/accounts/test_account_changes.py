@@ -193,6 +193,21 @@ def test_a_declined_reset_changes_nothing(people):
         actions.approve_request(people["outsider_coordinator"], waiting)
 
 
+def test_the_holder_of_a_reset_code_cannot_guess_the_password_at_leisure(people, settings):
+    planner = people["planner"]
+    waiting = actions.request_reset(people["admin"], planner, AccountRequest.Kind.RESET_TOTP)
+    code = approve(people["coordinator"], waiting)
+    client = Client()
+    client.post(reverse("accounts:redeem"), {"username": "planner", "code": code})
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:redeem"), {"password": "a guess"})
+    # Locked out like a sign-in: now even the right password fails, and the code is unused.
+    response = client.post(reverse("accounts:redeem"), {"password": PASSWORD})
+    assert response.status_code == 429  # the lock-out page
+    assert client.get(reverse("accounts:enroll")).status_code == 302
+    assert EnrolmentCode.objects.get(user=planner).used_at is None
+
+
 # --- 4. nobody edits their own role or cells ------------------------------------------------
 
 
