@@ -136,16 +136,21 @@ def may_enrol_with_password(user: User) -> bool:
     )
 
 
+def _usable_codes():
+    return EnrolmentCode.objects.select_related("user").filter(
+        used_at=None, expires_at__gt=timezone.now(), user__is_active=True
+    )
+
+
 def valid_code(username: str, code: str) -> EnrolmentCode | None:
     """The unused, unexpired code `code` of the active account `username`, or None."""
-    found = (
-        EnrolmentCode.objects.select_related("user")
-        .filter(code_hash=_hash_code(code), used_at=None, expires_at__gt=timezone.now())
-        .first()
-    )
-    if found is None or not found.user.is_active or found.user.username != username:
-        return None
-    return found
+    found = _usable_codes().filter(code_hash=_hash_code(code)).first()
+    return found if found is not None and found.user.username == username else None
+
+
+def checked_code(code_id) -> EnrolmentCode | None:
+    """A code checked earlier in this session (by id), if it is still usable."""
+    return _usable_codes().filter(pk=code_id).first() if code_id else None
 
 
 def record_failed_code(username: str, *, request=None) -> None:

@@ -104,9 +104,7 @@ def _tell_of_resets(request, user) -> None:
 def redeem(request):
     """First sign-in, or after an approved reset: the one-time code, then one's own password
     (or, after a second-factor reset, one's current password), then the authenticator."""
-    enrolment = EnrolmentCode.objects.filter(
-        pk=request.session.get(REDEEMING), used_at=None
-    ).first()
+    enrolment = actions.checked_code(request.session.get(REDEEMING))
     if enrolment is None:
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

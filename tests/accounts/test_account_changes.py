@@ -89,6 +89,14 @@ def test_a_code_works_once_for_its_own_account_and_not_after_it_expires(people):
     response = Client().post(reverse("accounts:redeem"), {"username": "late", "code": late})
     assert refused in response.content.decode()
 
+    # A code that expires between its two steps no longer sets a password.
+    slow = create(people["admin"], "slow", Role.VETTER)
+    client = Client()
+    client.post(reverse("accounts:redeem"), {"username": "slow", "code": slow})
+    EnrolmentCode.objects.filter(user__username="slow").update(expires_at=timezone.now())
+    client.post(reverse("accounts:redeem"), OWN_PASSWORD)
+    assert not User.objects.get(username="slow").has_usable_password()
+
 
 def test_someone_given_a_code_cannot_enrol_an_authenticator_with_a_password_alone(people):
     code = create(people["admin"], "newbie", Role.VETTER)
