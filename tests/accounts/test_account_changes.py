@@ -282,6 +282,23 @@ def test_raising_a_role_waits_for_approval_and_lowering_does_not(people):
     assert intake.role == Role.ANALYST
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "waits"),
+    [
+        (Role.INTAKE, Role.PLANNER, True),  # sideways gives access it did not have
+        (Role.ADMIN, Role.VETTER, True),  # an admin sees no case; a vetter does
+        (Role.VETTER, Role.ADMIN, True),
+        (Role.ANALYST, Role.CASEWORKER, True),
+        (Role.COORDINATOR, Role.PLANNER, False),
+        (Role.PLANNER, Role.ANALYST, False),
+    ],
+)
+def test_which_role_changes_wait_for_a_coordinator(old, new, waits):
+    from passage.accounts.roles import needs_approval
+
+    assert needs_approval(old, new) is waits
+
+
 # --- 6. four-eyes rules count people -------------------------------------------------------
 
 
