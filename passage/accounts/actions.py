@@ -347,6 +347,8 @@ def approve_request(actor, waiting: AccountRequest, *, request=None) -> str:
             user.save(update_fields=["password"])
             end_sessions_of(user)
             code = _issue_code(user, EnrolmentCode.Purpose.SET_PASSWORD, actor)
+        elif waiting.kind == AccountRequest.Kind.CELL:
+            waiting.cell.members.add(user)
         else:
             user.role, user.role_since = waiting.role, timezone.now()
             fields = ["role", "role_since"]
@@ -379,7 +381,12 @@ def _decide(actor, waiting: AccountRequest, status: str, *, request=None) -> Non
         {"status": status, "decided_by": actor, "decided_at": timezone.now()},
         f"account.request_{status}",
         request=request,
-        detail={"kind": waiting.kind, "role": waiting.role, "user": waiting.user_id},
+        detail={
+            "kind": waiting.kind,
+            "role": waiting.role,
+            "user": waiting.user_id,
+            "cell": waiting.cell_id,
+        },
     )
 
 
@@ -415,20 +422,37 @@ def reset_notices(user: User, *, request=None) -> list[str]:
 
 
 def save_cell(actor, cell: Cell, *, name: str, members, request=None) -> Cell:
-    """Nobody adds themselves to a cell or takes themselves out of one."""
+    """Rename a cell and take members out at once; each new member waits for a coordinator
+    (a member sees the cell's cases). Nobody adds themselves to a cell or leaves one."""
     require(actor, Action.MANAGE_USERS)
     with transaction.atomic():
-        was_member = cell.pk is not None and cell.members.filter(pk=actor.pk).exists()
-        if was_member != any(m.pk == actor.pk for m in members):
+        current = set(cell.members.values_list("pk", flat=True)) if cell.pk else set()
+        wanted = {m.pk: m for m in members}
+        if (actor.pk in current) != (actor.pk in wanted):
             raise AccountError(_("You cannot change your own cells."))
         cell.name = name
         cell.save()
-        cell.members.set(members)
+        cell.members.remove(*(current - wanted.keys()))
+        asked = [
+            wanted[pk]
+            for pk in wanted.keys() - current
+            if not cell.accountrequest_set.filter(
+                user_id=pk, status=AccountRequest.Status.PENDING
+            ).exists()
+        ]
+        for user in asked:
+            AccountRequest.objects.create(
+                user=user, kind=AccountRequest.Kind.CELL, cell=cell, requested_by=actor
+            )
         audit.record(
             actor,
             "cell.save",
             cell,
             request=request,
-            detail={"members": sorted(m.pk for m in members)},
+            detail={
+                "members": sorted(current & wanted.keys()),
+                "removed": sorted(current - wanted.keys()),
+                "asked": sorted(u.pk for u in asked),
+            },
         )
     return cell

@@ -67,6 +67,7 @@ class AccountRequest(models.Model):
         RESET_TOTP = "reset_totp", _("second factor reset")
         RESET_PASSWORD = "reset_password", _("password reset")
         ROLE = "role", _("role change")
+        CELL = "cell", _("joining a cell")  # a member sees the cell's cases
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
@@ -77,6 +78,7 @@ class AccountRequest(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)  # for ROLE
     new_account = models.BooleanField(default=False)  # ROLE: the account waits for it, inactive
+    cell = models.ForeignKey(Cell, null=True, blank=True, on_delete=models.CASCADE)  # for CELL
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)

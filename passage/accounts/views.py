@@ -305,7 +305,7 @@ def _request_reset(request, user_id: int, kind: str):
 def account_requests(request):
     """Account changes waiting for a coordinator, and the last ones decided."""
     require(request.user, Action.VIEW_ACCOUNT_REQUESTS)
-    waiting = AccountRequest.objects.select_related("user", "requested_by", "decided_by")
+    waiting = AccountRequest.objects.select_related("user", "requested_by", "decided_by", "cell")
     return render(
         request,
         "accounts/requests.html",
@@ -370,6 +370,10 @@ def cell_edit(request, cell_id: int | None = None):
         except actions.AccountError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Saved."))
+            waiting = cell.accountrequest_set.filter(status=AccountRequest.Status.PENDING)
+            if waiting.exists():
+                messages.info(request, _("Saved. New members wait for a coordinator's approval."))
+            else:
+                messages.success(request, _("Saved."))
             return redirect("accounts:cells")
     return render(request, "accounts/cell_form.html", {"form": form, "cell": cell})

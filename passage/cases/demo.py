@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from passage.accounts import actions as account_actions
-from passage.accounts.models import Cell, User
+from passage.accounts.models import AccountRequest, Cell, User
 from passage.accounts.roles import Role
 from passage.cases import demo_places as places
 from passage.cases.actions import assign_case, move_case
@@ -642,6 +642,9 @@ def load_demo_data(actor=None, *, cases: int = 300, stdout=None, seed: int | Non
             members = [team[u] for u, _r, _d, keys in TEAM if key in keys and u in team]
             cells[key] = account_actions.save_cell(admin, Cell(), name=name, members=members)
         coordinator = actor or team["demo-coordinator"]
+        # New members wait for a coordinator, as in real use: the demo's coordinator approves.
+        for waiting in AccountRequest.objects.filter(cell__in=cells.values()):
+            account_actions.approve_request(coordinator, waiting)
         loader = _Loader(rng, coordinator, team, cells)
         stages = list(STAGE_WEIGHTS)
         for i in range(cases):

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from passage.accounts import actions
 from passage.accounts.models import AccountRequest, EnrolmentCode, User
 from passage.accounts.roles import Role
+from passage.cases.models import Case
 from passage.core import audit
 from passage.core.models import AuditRecord
 from passage.core.sealing import actions as sealing
@@ -239,6 +240,30 @@ def test_an_admin_cannot_put_themselves_in_a_cell(people, cells):
     )
     assert "You cannot change your own cells." in response.content.decode()
     assert not cells["north"].members.filter(pk=admin.pk).exists()
+
+
+def test_a_new_cell_member_waits_for_a_coordinator_and_removals_do_not(people, cells):
+    """A member sees the cell's cases: an admin could otherwise make an ordinary account, redeem
+    its code and put it in a cell."""
+    admin, north = people["admin"], cells["north"]
+    code = create(admin, "sock", Role.VETTER)
+    redeem(Client(), "sock", code, OWN_PASSWORD)
+    sock = User.objects.get(username="sock")
+    kept = [people["coordinator"], people["intake"], people["planner"], people["caseworker"]]
+    response = signed_in(admin).post(
+        reverse("accounts:cell_edit", args=[north.pk]),
+        {"name": "North", "members": [u.pk for u in [*kept, sock]]},
+        follow=True,
+    )
+    assert "New members wait for a coordinator" in response.content.decode()
+    assert set(north.members.all()) == set(kept)  # the vetter left at once; sock waits
+    waiting = AccountRequest.objects.get(user=sock, kind=AccountRequest.Kind.CELL)
+    case = make_case(people["coordinator"], cell=north)
+    assert not Case.objects.visible_to(sock).filter(pk=case.pk).exists()
+    approve(people["coordinator"], waiting)
+    assert Case.objects.visible_to(sock).filter(pk=case.pk).exists()
+    record = AuditRecord.objects.filter(action="cell.save").order_by("seq").last()
+    assert record.detail["asked"] == [sock.pk] and record.detail["removed"] == [people["vetter"].pk]
 
 
 # --- 5. new coordinators and higher roles need a coordinator --------------------------------
