@@ -217,6 +217,15 @@ def test_the_holder_of_a_reset_code_cannot_guess_the_password_at_leisure(people,
     assert EnrolmentCode.objects.get(user=planner).used_at is None
 
 
+def test_a_coordinator_cannot_approve_a_change_to_their_own_account(people, cells):
+    coordinator, south = people["coordinator"], cells["south"]
+    actions.save_cell(people["admin"], south, name="South", members=[coordinator])
+    waiting = AccountRequest.objects.get(user=coordinator, kind=AccountRequest.Kind.CELL)
+    with pytest.raises(actions.AccountError, match="Someone other than you"):
+        actions.approve_request(coordinator, waiting)
+    assert not south.members.filter(pk=coordinator.pk).exists()
+
+
 # --- 4. nobody edits their own role or cells ------------------------------------------------
 
 
