@@ -95,6 +95,16 @@ def _unsealed_after_each_test():
         state.install(*keyring.open_with_passphrase(TEST_PASSPHRASE))
 
 
+@pytest.fixture
+def in_english():
+    """English messages for a test that matches them: a request with Burmese chosen leaves that
+    language active in the thread (LocaleMiddleware), so a later test could see Burmese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 # --- people, cells, cases --------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from passage.accounts import actions
@@ -24,12 +24,8 @@ from tests.conftest import make_case, make_user, signed_in
 OWN_PASSWORD = {"password": "x7-my-own-horse", "password_again": "x7-my-own-horse"}
 
 
-@pytest.fixture(autouse=True)
-def _in_english():
-    """Messages are matched in English; an earlier test's Burmese request may have left its
-    language active in this thread."""
-    with translation.override("en"):
-        yield
+# Messages are matched in English, whatever an earlier test's request left active.
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def redeem(client, username, code, step_two):

@@ -4,7 +4,7 @@ just promoted (PASSAGE_FOUR_EYES_MIN_ACCOUNT_DAYS; the rule is core/access.py's)
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from passage.accounts.models import User
 from passage.cases.lifecycle import Stage
@@ -12,13 +12,8 @@ from passage.vetting import actions
 from passage.vetting.actions import VettingError
 from tests.vetting.helpers import pending_clearance, second_coordinator, vetting_case
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    """Messages are matched in English; an earlier test's Burmese request may have left its
-    language active in this thread."""
-    with translation.override("en"):
-        yield
+# Messages are matched in English, whatever an earlier test's request left active.
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_a_coordinator_account_made_within_the_period_cannot_approve_a_clearance(people, cells):

@@ -4,19 +4,14 @@ promoted (PASSAGE_FOUR_EYES_MIN_ACCOUNT_DAYS; the rule is core/access.py's)."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from passage.accounts.models import User
 from passage.core.sealing import actions
 from tests.conftest import make_case
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    """Messages are matched in English; an earlier test's Burmese request may have left its
-    language active in this thread."""
-    with translation.override("en"):
-        yield
+# Messages are matched in English, whatever an earlier test's request left active.
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_a_coordinator_promoted_within_the_period_cannot_approve_a_purge(people, cells):
