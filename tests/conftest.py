@@ -91,6 +91,7 @@ def _unsealed_after_each_test():
     if not state.is_unsealed():
         with state.updating_shared() as shared:
             shared["failed"], shared["next_attempt_at"], shared["pending_audit"] = 0, 0.0, []
+            shared.pop("shell", None)
         state.install(*keyring.open_with_passphrase(TEST_PASSPHRASE))
 
 

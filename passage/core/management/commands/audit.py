@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from passage.core import audit
+from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
 
 
 class Command(BaseCommand):
@@ -8,9 +9,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser("verify", help="Check the whole chain and name the first broken record.")
+        verify = sub.add_parser("verify", help="Check the chain; name the first broken record.")
+        add_unseal_arguments(verify)
 
     def handle(self, *args, subcommand, **options):
+        unsealed_here(options)  # the chain's hashes are keyed by the master key
         verdict = audit.verify()
         if not verdict.ok:
             raise CommandError(
