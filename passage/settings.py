@@ -118,8 +118,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "passage.core.sealing.middleware.SealedMiddleware",
+    # Above the sealing middleware, so the sealed page carries the same headers as every page:
+    # no-store and Clear-Site-Data (passage/core/headers.py), frame and CSP headers.
+    "passage.core.headers.PrivateResponseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "passage.core.sealing.middleware.SealedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,7 +132,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "passage.accounts.middleware.RequireVerifiedSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -230,6 +233,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = TLS
 CSRF_COOKIE_HTTPONLY = True
+# A session cookie: gone when the browser closes, like the session's own (a seized laptop keeps
+# no Passage cookie on disk once the browser is shut).
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SECURE = TLS
 LANGUAGE_COOKIE_SAMESITE = "Strict"

@@ -81,6 +81,7 @@ def unseal(
         c = _counter(s, counter)
         failed, pending = c["failed"] - 1, s.get("pending_audit", [])
         c["failed"], c["next_attempt_at"], s["pending_audit"] = 0, 0.0, []
+        s["quiet"] = False
     state.install(*opened)
     from passage.core import sealed_box
 
@@ -105,7 +106,7 @@ def seal_now(actor, *, reason: str, request=None) -> None:
     Session.objects.all().delete()
     if request is not None and hasattr(request, "session"):
         request.session.flush()  # or the middleware would save this one back after the response
-    state.seal_everywhere()
+    state.seal_everywhere(quiet=reason == "duress")
 
 
 def is_duress_password(password: str) -> bool:
