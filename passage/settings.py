@@ -76,6 +76,11 @@ SEALING_ARGON2 = {
 SEALING_DURESS = env_bool("PASSAGE_DURESS", False)
 # Purge a person's identity this many days after their last case closed (0: never).
 RETENTION_DAYS = env_int("PASSAGE_RETENTION_DAYS", 0)
+# The audit chain's head is signed into a checkpoint every this many records (and hourly by the
+# task worker): coordinators export them, so a cut tail is found (passage/core/checkpoints.py).
+AUDIT_CHECKPOINT_EVERY = env_int("PASSAGE_AUDIT_CHECKPOINT_EVERY", 500)
+if AUDIT_CHECKPOINT_EVERY < 1:
+    raise ImproperlyConfigured("PASSAGE_AUDIT_CHECKPOINT_EVERY must be at least 1")
 # How many gunicorn worker processes `passage serve` runs. Keep 1: each process must be unsealed
 # on its own (see docs/sealing.md); `passage check --deploy` warns about more.
 WEB_WORKERS = env_int("PASSAGE_WEB_WORKERS", 1)

@@ -83,6 +83,7 @@ def unseal(
         c["failed"], c["next_attempt_at"], s["pending_audit"] = 0, 0.0, []
         s["quiet"] = False
     state.install(*opened)
+    keyring.signing_key(opened[0])  # made now, once, rather than racing at the first checkpoint
     from passage.core import sealed_box
 
     sealed_box.ensure_key_pair()

@@ -1,6 +1,6 @@
 from django_tasks_db.management.commands import db_worker
 
-from passage.core.sealing import retention
+from passage.core.sealing import retention, tasks
 from passage.core.sealing.worker import SealAwareWorker
 
 WORKER_OPTIONS = ("interval", "batch", "backend_name", "startup_delay", "max_tasks", "worker_id")
@@ -14,6 +14,7 @@ class Command(db_worker.Command):
         # which works, but `make run` and production run --no-reload anyway.
         self.configure_logging(verbosity)
         retention.ensure_scheduled()
+        tasks.ensure_queued(tasks.make_audit_checkpoint)
         worker = SealAwareWorker(
             queue_names=queue_name.split(","),
             excluded_queue_names=exclude_queues.split(",") if exclude_queues else [],
