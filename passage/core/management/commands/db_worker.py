@@ -1,5 +1,6 @@
 from django_tasks_db.management.commands import db_worker
 
+from passage.core.hardening import harden_process
 from passage.core.sealing import retention, tasks
 from passage.core.sealing.worker import SealAwareWorker
 
@@ -12,6 +13,7 @@ class Command(db_worker.Command):
     def handle(self, *, verbosity, queue_name, exclude_queues, reload, **options):  # noqa: ARG002
         # No autoreload: a reloaded child would start without keys and ask the agent again,
         # which works, but `make run` and production run --no-reload anyway.
+        harden_process()  # it will hold keys lent by the web process
         self.configure_logging(verbosity)
         retention.ensure_scheduled()
         tasks.ensure_queued(tasks.make_audit_checkpoint)
