@@ -316,6 +316,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "passage.core.logs.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PASSAGE_LOG_LEVEL", "WARNING")},
+    # A 403 is one line, not a traceback (passage/core/logs.py).
+    "loggers": {"django.request": {"filters": ["refusals"]}},
 }

@@ -68,3 +68,11 @@ def test_the_csrf_cookie_lasts_only_as_long_as_the_browser(people):
     response = Client().get(reverse("accounts:login"))
     cookie = response.cookies[settings.CSRF_COOKIE_NAME]
     assert cookie.value and not cookie["expires"] and not cookie["max-age"]
+
+
+def test_a_refusal_is_logged_in_one_line_without_a_traceback(people, caplog):
+    response = signed_in(people["intake"]).get(reverse("sealing:control"))
+    assert response.status_code == 403
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert refused and "Forbidden" in refused[0].getMessage()
+    assert refused[0].exc_info is None and "Traceback" not in caplog.text
