@@ -34,7 +34,8 @@ class PrivateResponseMiddleware:
             return self.get_response(request)
         before = state.read_shared()["generation"]
         response = self.get_response(request)
-        response["Cache-Control"] = "no-store"
+        if "no-store" not in response.get("Cache-Control", ""):  # never_cache already says it
+            response["Cache-Control"] = "no-store"
         after = state.read_shared()
         if after["generation"] != before:
             response["Clear-Site-Data"] = CLEAR_SIGNED_OUT if after.get("quiet") else CLEAR_SEALED
