@@ -3,7 +3,9 @@
 
 PYTHON ?= python3
 UV_VERSION = 0.13.8
-BOOT = var/bootstrap
+# The tool that builds .venv lives beside it, not in var/ (the data folder, which holds only what
+# Passage writes, 0600: `passage check --deploy` would report a venv's readable files there).
+BOOT = .bootstrap
 UV = $(BOOT)/bin/uv
 VENV = .venv
 PY = $(VENV)/bin/python

@@ -5,6 +5,9 @@ import sys
 
 
 def main() -> None:
+    # Everything Passage writes (the SQLite database and its WAL, exports, attachments, keys) is
+    # the service user's alone, whatever umask the shell or `make run` had.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passage.settings")
     from django.core.management import execute_from_command_line
 

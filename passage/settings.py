@@ -76,6 +76,11 @@ SEALING_ARGON2 = {
 SEALING_DURESS = env_bool("PASSAGE_DURESS", False)
 # Purge a person's identity this many days after their last case closed (0: never).
 RETENTION_DAYS = env_int("PASSAGE_RETENTION_DAYS", 0)
+# The audit chain's head is signed into a checkpoint every this many records (and hourly by the
+# task worker): coordinators export them, so a cut tail is found (passage/core/checkpoints.py).
+AUDIT_CHECKPOINT_EVERY = env_int("PASSAGE_AUDIT_CHECKPOINT_EVERY", 500)
+if AUDIT_CHECKPOINT_EVERY < 1:
+    raise ImproperlyConfigured("PASSAGE_AUDIT_CHECKPOINT_EVERY must be at least 1")
 # How many gunicorn worker processes `passage serve` runs. Keep 1: each process must be unsealed
 # on its own (see docs/sealing.md); `passage check --deploy` warns about more.
 WEB_WORKERS = env_int("PASSAGE_WEB_WORKERS", 1)
@@ -118,8 +123,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "passage.core.sealing.middleware.SealedMiddleware",
+    # Above the sealing middleware, so the sealed page carries the same headers as every page:
+    # no-store and Clear-Site-Data (passage/core/headers.py), frame and CSP headers.
+    "passage.core.headers.PrivateResponseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "passage.core.sealing.middleware.SealedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,7 +137,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "passage.accounts.middleware.RequireVerifiedSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -239,6 +247,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = TLS
 CSRF_COOKIE_HTTPONLY = True
+# A session cookie: gone when the browser closes, like the session's own (a seized laptop keeps
+# no Passage cookie on disk once the browser is shut).
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SECURE = TLS
 LANGUAGE_COOKIE_SAMESITE = "Strict"
@@ -314,6 +325,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "passage.core.logs.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PASSAGE_LOG_LEVEL", "WARNING")},
+    # A 403 is one line, not a traceback (passage/core/logs.py).
+    "loggers": {"django.request": {"filters": ["refusals"]}},
 }

@@ -89,9 +89,11 @@ def _unsealed_after_each_test():
     yield
     from passage.core.sealing import keyring, state
 
+    with state.updating_shared() as shared:
+        shared["failed"], shared["next_attempt_at"], shared["pending_audit"] = 0, 0.0, []
+        shared.pop("shell", None)
+        shared["quiet"] = False
     if not state.is_unsealed():
-        with state.updating_shared() as shared:
-            shared["failed"], shared["next_attempt_at"], shared["pending_audit"] = 0, 0.0, []
         state.install(*keyring.open_with_passphrase(TEST_PASSPHRASE))
 
 

@@ -168,6 +168,13 @@ MATRIX = {
         },
     ),
     "core:audit": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "core:checkpoints": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "core:checkpoints_download": (
+        "get",
+        None,
+        None,
+        {"any": expect(403, coordinator=200, anonymous=302)},
+    ),
     "reports:dashboard": (
         "get",
         None,

@@ -4,10 +4,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from passage.core import crypto
+from passage.core import checkpoints, crypto
 from passage.core.models import AuditHead, AuditRecord
 
 GENESIS = "0" * 64
@@ -71,6 +72,8 @@ def record(
         entry.save()
         head.last_seq, head.last_hash = entry.seq, entry.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        if entry.seq % settings.AUDIT_CHECKPOINT_EVERY == 0:
+            checkpoints.sign_head(head)
     return entry
 
 

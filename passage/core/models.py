@@ -98,3 +98,23 @@ class PurgeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"purge of case {self.case_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at one moment, signed with the keyring's Ed25519 key (core/checkpoints.py).
+
+    Kept here for the coordinators' page, but it is worth something only *outside* the database:
+    an exported copy lets `passage audit verify --checkpoint FILE` find records cut from the end
+    of the chain even if the head row was moved back with them."""
+
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    master_id = models.CharField(max_length=16)  # the master whose key hashed the chain then
+    made_at = models.DateTimeField()
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-seq", "-made_at"]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint at #{self.seq}"

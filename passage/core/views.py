@@ -1,12 +1,17 @@
+import json
+
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from passage.core import checkpoints
 from passage.core.access import Action, require
 from passage.core.actions import ActionError
 from passage.core.forms import AuditFilterForm
-from passage.core.models import AuditRecord
+from passage.core.models import AuditCheckpoint, AuditRecord
 
 
 def audit_log(request):
@@ -22,6 +27,23 @@ def audit_log(request):
     return render(
         request, "core/audit.html", {"form": form, "page": page, "params": params.urlencode()}
     )
+
+
+def checkpoints_page(request):
+    """Coordinators: the signed checkpoints of the audit chain, to download and keep elsewhere."""
+    require(request.user, Action.VIEW_AUDIT)
+    recent = AuditCheckpoint.objects.all()[:50]
+    return render(request, "core/checkpoints.html", {"checkpoints": recent})
+
+
+def checkpoints_download(request):
+    """Every checkpoint and the public key: the file `passage audit verify --checkpoint` reads."""
+    require(request.user, Action.VIEW_AUDIT)
+    body = json.dumps(checkpoints.export(), indent=1)
+    response = HttpResponse(body, content_type="application/json")
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response["Content-Disposition"] = f'attachment; filename="audit-checkpoints-{stamp}.json"'
+    return response
 
 
 def submit(request, form, action, *args, done, failed):

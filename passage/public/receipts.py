@@ -4,11 +4,16 @@ Both are words drawn with `secrets` from the EFF large wordlist (data/eff_large_
 7,776 words, so 12.9 bits a word; data/EFF-WORDLIST-NOTICE.md says where it comes from). The
 passphrase has 6 words: 77 bits, beyond any online guessing and, behind Argon2id, costly to
 guess offline from a seized database. The code name (3 words, 38 bits) only finds the record and
-is stored as a keyed hash (HMAC under a key derived from SECRET_KEY, so it works while sealed).
-Neither hash depends on the list, so receipts drawn from an earlier list still open.
+is stored as a keyed hash: HMAC under the receipt key, a file in the data folder (so it works
+while sealed) that `passage backup` carries inside its encrypted content, so receipts still open
+after a restore onto a new server. Neither hash depends on the list, so receipts drawn from an
+earlier list still open.
 """
 
+import hashlib
+import hmac
 import math
+import os
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +21,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from django.utils.crypto import salted_hmac
+from django.conf import settings
+
+from passage.core.sealing.backup import RECEIPT_KEY_NAME
 
 WORDS_FILE = Path(__file__).parent / "data" / "eff_large_wordlist.txt"
 CODE_NAME_WORDS = 3
@@ -70,10 +77,35 @@ def normalise_passphrase(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
+LOOKUP_SALT = "passage.public.code-name"
+
+
+def receipt_key_path() -> Path:
+    return Path(settings.DATA_DIR) / RECEIPT_KEY_NAME
+
+
+def _receipt_key() -> bytes:
+    """The code names' HMAC key, made once. It starts as the key the lookups always used (Django's
+    salted_hmac key under SECRET_KEY), so receipts given before the file existed still open."""
+    target = receipt_key_path()
+    try:
+        return bytes.fromhex(target.read_text().strip())
+    except FileNotFoundError:
+        pass
+    key = hashlib.sha256((LOOKUP_SALT + settings.SECRET_KEY).encode()).digest()
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another thread or process
+        return bytes.fromhex(target.read_text().strip())
+    with os.fdopen(fd, "w") as f:
+        f.write(key.hex())
+    return key
+
+
 def lookup_id(code_name: str) -> str:
-    return salted_hmac(
-        "passage.public.code-name", normalise_code_name(code_name), algorithm="sha256"
-    ).hexdigest()
+    message = normalise_code_name(code_name).encode("utf-8")
+    return hmac.new(_receipt_key(), message, hashlib.sha256).hexdigest()
 
 
 def make_verifier(passphrase: str) -> str:

@@ -107,24 +107,29 @@ def check(request):
             _token_error(form, exc)
         else:
             if source is not None:
-                return _messages_page(request, source)
+                return _messages_page(request, source, receipt_checked=True)
             form.add_error(None, _("That code name and passphrase do not match. Check them."))
     if request.method == "POST":
         _fresh_token(form)
     return _render(request, "public/check.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _messages_page(request, source, form=None, sent=False, status=200):
-    try:
-        replies = actions.replies_for(source)
-    except SealedError:
-        replies = None
+def _messages_page(request, source, *, receipt_checked, form=None, sent=False, status=200):
+    """Replies are shown only right after the receipt (with its passphrase) was checked: the
+    access token in the send-more form lets one send more for 30 minutes, never read."""
+    replies = None
+    if receipt_checked:
+        try:
+            replies = actions.replies_for(source)
+        except SealedError:
+            pass
     form = form or MessageForm(initial={"token": tokens.issue()})
     return _render(
         request,
         "public/messages.html",
         {
             "replies": replies,
+            "receipt_checked": receipt_checked,
             "form": form,
             "access": tokens.source_access(source.pk),
             "sent": sent,
@@ -152,9 +157,9 @@ def send_more(request):
         except tokens.TokenError as exc:
             _token_error(form, exc)
         else:
-            return _messages_page(request, source, sent=True)
+            return _messages_page(request, source, receipt_checked=False, sent=True)
     _fresh_token(form)
-    return _messages_page(request, source, form=form, status=400)
+    return _messages_page(request, source, receipt_checked=False, form=form, status=400)
 
 
 # --- staff -----------------------------------------------------------------------------------

@@ -3,8 +3,11 @@
 Each function checks the rule, writes, and appends its audit record in one transaction.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,9 +215,35 @@ def may_see_other_side(user, hit: Hit) -> bool:
     return can(user, Action.VIEW_LISTS)
 
 
+# An uploaded list waits in preview this long; then it is gone (its sealed rows hold names).
+IMPORT_HOURS = 24
+
+
+def _fresh_imports():
+    return ImportBatch.objects.filter(
+        uploaded_at__gte=timezone.now() - timedelta(hours=IMPORT_HOURS)
+    )
+
+
+def get_import_batch_or_404(user, batch_id) -> ImportBatch:
+    """Only the coordinator who uploaded a list sees its preview, and only while it is fresh."""
+    require(user, Action.MANAGE_LISTS)
+    batch = _fresh_imports().filter(pk=batch_id, uploaded_by=user).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def drop_expired_imports() -> int:
+    """Delete the previews nobody committed in time, and the names they hold."""
+    return ImportBatch.objects.exclude(pk__in=_fresh_imports().values("pk")).delete()[0]
+
+
 def commit_import(actor, batch: ImportBatch, *, request=None) -> int:
     """Add every row of a previewed import, or none: one transaction, then screen earlier people."""
     require(actor, Action.MANAGE_LISTS)
+    if batch.uploaded_by_id != actor.pk or not _fresh_imports().filter(pk=batch.pk).exists():
+        raise PermissionDenied
     if batch.committed_at is not None:
         raise ScreeningError(_("This file was already imported."))
     if batch.errors:

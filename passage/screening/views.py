@@ -37,6 +37,7 @@ def import_upload(request):
         except imports.UnreadableFile as e:
             form.add_error("file", str(e))
         else:
+            actions.drop_expired_imports()
             batch = ImportBatch.objects.create(
                 kind=form.cleaned_data["kind"],
                 filename=clean_text(upload.name[:200]),
@@ -49,10 +50,7 @@ def import_upload(request):
 
 
 def import_preview(request, batch_id):
-    require(request.user, Action.MANAGE_LISTS)
-    batch = ImportBatch.objects.filter(pk=batch_id).first()
-    if batch is None:
-        raise Http404
+    batch = actions.get_import_batch_or_404(request.user, batch_id)
     if request.method == "POST":
         try:
             n = actions.commit_import(request.user, batch, request=request)

@@ -182,6 +182,25 @@ def test_the_receipt_reads_replies_and_sends_more(people):
     assert Request.objects.filter(case=case).count() == 2
 
 
+def test_the_access_token_alone_sends_more_but_reads_no_reply(people):
+    code_name, passphrase = receipt_of(submit())
+    case = actions.log_submission(people["intake"], Submission.objects.get())
+    actions.reply(people["intake"], case, "Meet at the teashop on Friday.")
+    page = Client().post(
+        reverse("public:check"),
+        {"code_name": code_name, "passphrase": passphrase, "token": old_token()},
+    )
+    assert "teashop" in page.content.decode()
+    access = page.context["access"]  # in the page's HTML: whoever sees the page may copy it
+    for message in ("More from me.", ""):  # a message sent, and a form sent back with an error
+        response = Client().post(
+            reverse("public:send_more"),
+            {"message": message, "token": old_token(), "access": access},
+        )
+        assert response.status_code in (200, 400)
+        assert "teashop" not in response.content.decode()
+
+
 def test_a_wrong_passphrase_reads_nothing(org):
     code_name, _ = receipt_of(submit())
     response = Client().post(

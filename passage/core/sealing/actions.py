@@ -1,5 +1,6 @@
 """What people do to the seal: unseal, seal now (button, shell, duress), purge a case's identity."""
 
+import threading
 import time
 
 from django.contrib.sessions.models import Session
@@ -29,33 +30,69 @@ def _pending(shared: dict, action: str, actor_name: str = "", **detail) -> None:
     )
 
 
-def unseal(*, passphrase: str = "", shares: list[str] | None = None, request=None) -> None:
-    """Unseal this process. Wrong input is counted and each failure doubles the wait, persisted in
-    the shared state so a restart does not reset it. Raises TooSoon or keyring.KeyringError."""
-    shared = state.read_shared()
-    wait = shared["next_attempt_at"] - time.time()
-    if wait > 0:
-        raise TooSoon(int(wait) + 1)
-    try:
-        if shares:
-            opened, via = keyring.open_with_shares(shares), "shares"
-        else:
-            opened, via = keyring.open_with_passphrase(passphrase), "passphrase"
-    except keyring.KeyringError:
-        with state.updating_shared() as s:
-            s["failed"] += 1
-            s["next_attempt_at"] = time.time() + min(2 ** (s["failed"] - 1), MAX_DELAY_SECONDS)
-        raise
+# Wrong tries are counted per place: the unseal page (anyone who reaches it) and the local shell
+# (someone who can already run code as the service user) each have their own counter and wait.
+WEB, SHELL = "web", "shell"
+_argon2_lock = threading.Lock()  # one Argon2 guess at a time in this process
+
+
+def _counter(shared: dict, counter: str) -> dict:
+    # The web counter keeps its top-level keys (older state files, the tests of the wait).
+    if counter == WEB:
+        return shared
+    return shared.setdefault(counter, {"failed": 0, "next_attempt_at": 0.0})
+
+
+def _delay(failed: int) -> float:
+    return min(2 ** (failed - 1), MAX_DELAY_SECONDS)
+
+
+def _reserve_attempt(counter: str) -> None:
+    """Count the attempt *before* hashing, under the state file's lock: concurrent guesses see
+    the wait at once instead of all passing the check and all running Argon2."""
+    with state.updating_shared() as shared:
+        c = _counter(shared, counter)
+        wait = c["next_attempt_at"] - time.time()
+        if wait > 0:
+            raise TooSoon(int(wait) + 1)
+        c["failed"] += 1
+        c["next_attempt_at"] = time.time() + _delay(c["failed"])
+
+
+def unseal(
+    *, passphrase: str = "", shares: list[str] | None = None, request=None, counter: str = WEB
+) -> None:
+    """Unseal this process. Each attempt is counted before its Argon2 runs and each failure
+    doubles the wait, persisted in the shared state so a restart does not reset it; one guess is
+    hashed at a time. Raises TooSoon or keyring.KeyringError."""
+    _reserve_attempt(counter)
+    with _argon2_lock:
+        try:
+            if shares:
+                opened, via = keyring.open_with_shares(shares), "shares"
+            else:
+                opened, via = keyring.open_with_passphrase(passphrase), "passphrase"
+        except keyring.KeyringError:
+            with state.updating_shared() as s:
+                c = _counter(s, counter)  # the wait counts from the end of the slow hash
+                c["next_attempt_at"] = max(c["next_attempt_at"], time.time() + _delay(c["failed"]))
+            raise
     with state.updating_shared() as s:
-        failed, pending = s["failed"], s.get("pending_audit", [])
-        s["failed"], s["next_attempt_at"], s["pending_audit"] = 0, 0.0, []
+        c = _counter(s, counter)
+        failed, pending = c["failed"] - 1, s.get("pending_audit", [])
+        c["failed"], c["next_attempt_at"], s["pending_audit"] = 0, 0.0, []
+        s["quiet"] = False
     state.install(*opened)
+    keyring.signing_key(opened[0])  # made now, once, rather than racing at the first checkpoint
     from passage.core import sealed_box
 
     sealed_box.ensure_key_pair()
     for event in pending:
         audit.record(None, event.pop("action"), request=None, detail=event)
-    audit.record(None, "seal.unseal", request=request, detail={"via": via, "failed": failed})
+    detail = {"via": via, "failed": failed}
+    if counter != WEB:
+        detail["from"] = counter
+    audit.record(None, "seal.unseal", request=request, detail=detail)
 
 
 def seal_now(actor, *, reason: str, request=None) -> None:
@@ -70,7 +107,7 @@ def seal_now(actor, *, reason: str, request=None) -> None:
     Session.objects.all().delete()
     if request is not None and hasattr(request, "session"):
         request.session.flush()  # or the middleware would save this one back after the response
-    state.seal_everywhere()
+    state.seal_everywhere(quiet=reason == "duress")
 
 
 def is_duress_password(password: str) -> bool:

@@ -285,6 +285,21 @@ def attachment_roots() -> list[Path]:
     return [r for r in roots if r.is_dir()]
 
 
+# Files of the data folder a restored server needs besides the rows and attachments: the public
+# form's receipt key (passage/public/receipts.py), or no receipt would open after a restore.
+RECEIPT_KEY_NAME = "receipt-key"
+
+
+def data_files():
+    """(root, path) of every file the backup carries besides the rows."""
+    data_dir = Path(settings.DATA_DIR)
+    if (data_dir / RECEIPT_KEY_NAME).is_file():
+        yield data_dir, data_dir / RECEIPT_KEY_NAME
+    for root in attachment_roots():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            yield root, path
+
+
 def _line(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
@@ -371,16 +386,15 @@ def create(output: Path, *, using: str = "default", progress=None) -> Summary:
                 summary.rows += n
                 summary.tables += 1
                 summary.counts[model._meta.label_lower] = n
-            for root in attachment_roots():
-                for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                    data = path.read_bytes()
-                    rel = str(path.relative_to(Path(settings.DATA_DIR)))
-                    if not rel or rel.startswith(".."):
-                        rel = "attachments/" + str(path.relative_to(root))
-                    writer.write(_line({"file": rel, "size": len(data)}))
-                    writer.write(_line(base64.b64encode(data).decode("ascii")))
-                    summary.files += 1
-                    summary.file_bytes += len(data)
+            for root, path in data_files():
+                data = path.read_bytes()
+                rel = str(path.relative_to(Path(settings.DATA_DIR)))
+                if not rel or rel.startswith(".."):
+                    rel = "attachments/" + str(path.relative_to(root))
+                writer.write(_line({"file": rel, "size": len(data)}))
+                writer.write(_line(base64.b64encode(data).decode("ascii")))
+                summary.files += 1
+                summary.file_bytes += len(data)
             writer.write(_line({"end": True, "rows": summary.rows, "files": summary.files}))
             writer.close()
             summary.plain_bytes = writer.plain_bytes

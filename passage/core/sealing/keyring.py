@@ -205,3 +205,32 @@ def split(passphrase: str, k: int, n: int) -> list[str]:
 def params_of(data: dict) -> Argon2Params:
     a = data["argon2"]
     return Argon2Params(a["time_cost"], a["memory_kib"], a["parallelism"])
+
+
+# --- the audit checkpoints' signing key ---------------------------------------------------------
+# An Ed25519 key, its private half wrapped by W like the masters (so a key rotation keeps it and a
+# backup carries it), its public half in clear so anyone can check an exported checkpoint.
+SIGNING_LABEL = "audit signing key"
+
+
+def signing_public_key(data: dict | None = None) -> str | None:
+    """The checkpoints' public key (base64 of the raw 32 bytes), or None if none was made yet."""
+    signing = (data or load()).get("signing")
+    return signing["public"] if signing else None
+
+
+def signing_key(w: bytes):
+    """The Ed25519 private key, made and saved on first use (needs W: unsealed)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    data = load()
+    if data.get("signing"):
+        raw = unwrap(w, data["signing"]["wrapped"], SIGNING_LABEL)
+        return Ed25519PrivateKey.from_private_bytes(raw)
+    raw = secrets.token_bytes(KEY_BYTES)
+    key = Ed25519PrivateKey.from_private_bytes(raw)
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    data["signing"] = {"public": _b64(public), "wrapped": wrap(w, raw, SIGNING_LABEL)}
+    save(data)
+    return key

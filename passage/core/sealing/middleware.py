@@ -4,7 +4,9 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from passage.core.sealing import keyring, state
 
@@ -48,4 +50,11 @@ class SealedMiddleware:
             return sealed_response(request, missing_keyring=True)
         if request.path.startswith(SEALED_OPEN_PREFIXES):
             return self.get_response(request)
+        if state.sealed_quietly() and not request.path.startswith("/api/"):
+            # After the duress password the browser in front of us must not learn it sealed:
+            # the sign-in page answers as before (every try "wrong"), other pages send there.
+            login = reverse(settings.LOGIN_URL)
+            if request.path == login:
+                return self.get_response(request)
+            return redirect(f"{login}?{urlencode({'next': request.path})}")
         return sealed_response(request)

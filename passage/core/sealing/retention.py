@@ -31,18 +31,12 @@ def due(days: int, now=None):
 def ensure_scheduled() -> bool:
     """Queue the daily retention task unless retention is off or a run is already queued."""
     from django.conf import settings
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
-    from passage.core.sealing.tasks import run_retention
+    from passage.core.sealing.tasks import ensure_queued, run_retention
 
     if settings.RETENTION_DAYS <= 0:
         return False
-    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY)  # today's or tomorrow's
-    if queued.filter(task_path=run_retention.module_path).exists():
-        return False
-    run_retention.enqueue()
-    return True
+    return ensure_queued(run_retention)
 
 
 def run(days: int, now=None) -> int:

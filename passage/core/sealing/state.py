@@ -159,11 +159,19 @@ def updating_shared():
         os.close(lock_fd)
 
 
-def seal_everywhere() -> None:
-    """Bump the generation (every process drops its keys at its next request), and drop ours."""
+def seal_everywhere(*, quiet: bool = False) -> None:
+    """Bump the generation (every process drops its keys at its next request), and drop ours.
+
+    `quiet` (the duress password): until the next unseal the sign-in page goes on answering as
+    if nothing happened, refusing every sign-in as a wrong password (middleware.py)."""
     with updating_shared() as shared:
         shared["generation"] += 1
+        shared["quiet"] = quiet
     drop()
+
+
+def sealed_quietly() -> bool:
+    return bool(read_shared().get("quiet"))
 
 
 def keys_changed() -> None:

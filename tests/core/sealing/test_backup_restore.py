@@ -6,6 +6,8 @@ schema, only the rows post_migrate makes) plus a new, empty data folder: the sam
 server after `passage migrate`, without a second database to create and drop on each backend.
 """
 
+import time
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -260,3 +262,40 @@ def test_a_sealed_shell_unseals_to_back_up_and_shows_progress(
     assert "backup: " in err and "rows (" in err
     assert backup.read_header(target)["keyring"] == keyring.load()
     assert AuditRecord.objects.filter(action="seal.unseal").exists()
+
+
+def test_a_receipt_opens_on_the_server_restored_from_a_backup(
+    people, tmp_path, settings, passphrase_file
+):
+    from passage.public import actions as public
+    from passage.public import receipts, tokens
+
+    def token():
+        return tokens.issue(time.time() - 30)  # filled in for 30 s, as a person would
+
+    receipt = public.submit_first({"message": "help"}, token=token(), language="en")
+    source = public.open_receipt(receipt.code_name, receipt.passphrase, token=token())
+    assert source is not None
+    target = tmp_path / "site.pbk"
+    backup.create(target)
+    # A new server: its own data folder and its own Django secret key (not in the backup).
+    empty_installation(tmp_path, settings)
+    settings.SECRET_KEY = "a different secret key for the new server " * 2
+    call_command("restore", str(target), "--passphrase-file", str(passphrase_file))
+    found = public.open_receipt(receipt.code_name, receipt.passphrase, token=token())
+    assert found is not None and found.pk == source.pk
+    assert oct(receipts.receipt_key_path().stat().st_mode & 0o777) == "0o600"
+
+
+def test_receipts_given_before_the_receipt_key_file_still_open(db, settings, tmp_path):
+    from django.utils.crypto import salted_hmac
+
+    from passage.public import receipts
+
+    settings.DATA_DIR = tmp_path  # an installation from before the file existed
+    code = "apple-banana-cherry"
+    before = salted_hmac("passage.public.code-name", code, algorithm="sha256").hexdigest()
+    assert receipts.lookup_id(code) == before
+    assert receipts.receipt_key_path().is_file()
+    settings.SECRET_KEY = "changed later " * 5  # the file, not the secret key, holds it now
+    assert receipts.lookup_id(code) == before

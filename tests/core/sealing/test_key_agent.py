@@ -214,3 +214,29 @@ def test_the_worker_runs_no_task_while_sealed_and_stops_at_seal_now(site):
     # Unsealed again: the queued task runs.
     site.unseal()
     assert site.wait_for(lambda: site.statuses() == ["SUCCESSFUL", "SUCCESSFUL"])
+
+
+def _core_limit(pid: int) -> str:
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    return next(line for line in limits.splitlines() if line.startswith("Max core file size"))
+
+
+def test_serve_and_the_worker_write_no_core_dump(site):
+    serve = site.start("serve", "--bind", f"127.0.0.1:{site.port}")
+    worker = site.start("db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2")
+    assert site.wait_for(lambda: (site.folder / "key-agent.sock").exists()), site.logs()
+    assert site.wait_for(lambda: "Passage is sealed: no task runs" in site.logs()), site.logs()
+    for process in (serve, worker):
+        assert _core_limit(process.pid).split()[4:6] == ["0", "0"], _core_limit(process.pid)
+
+
+def test_a_hardened_process_is_not_dumpable():
+    code = (
+        "import ctypes; from passage.core.hardening import harden_process; "
+        "print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)); harden_process(); "
+        "print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["1", "0"]  # PR_GET_DUMPABLE before and after

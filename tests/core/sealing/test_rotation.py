@@ -145,3 +145,20 @@ def test_a_process_unsealed_before_the_rotation_keeps_reading_and_auditing(
     audit.record(people["coordinator"], "test.read_after_rotation", case)
     assert state.current_master()[0] != old_id
     assert audit.verify().ok
+
+
+def test_checkpoints_outlive_a_rotation_and_a_new_one_is_signed(own_keyring, people, tmp_path):
+    from passage.core import audit, checkpoints
+    from passage.core.models import AuditCheckpoint
+
+    for i in range(3):
+        audit.record(None, "test.event", detail={"i": i})
+    checkpoints.make()
+    before = tmp_path / "before.json"
+    before.write_text(__import__("json").dumps(checkpoints.export()))
+    call_command("rotate-keys")
+    # The old file still checks the chain's length: the signing key stayed in the keyring.
+    call_command("audit", "verify", "--checkpoint", str(before))
+    newest = AuditCheckpoint.objects.first()
+    assert newest.master_id == state.current_master()[0]
+    assert checkpoints.check(checkpoints.export(), AuditRecord.objects.count()).compared

@@ -139,6 +139,38 @@ def test_the_duress_password_seals_and_looks_like_a_wrong_password(people, setti
         assert response.status_code == 200
         assert b"wrong" in response.content
         assert not state.is_unsealed()
+        # Cache and storage cleared, but not the cookies (the page's language would change).
+        assert response["Clear-Site-Data"] == '"cache", "storage"'
+    finally:
+        data = keyring.load()
+        data.pop("duress")
+        keyring.save(data)
+
+
+def test_after_the_duress_password_the_next_pages_do_not_say_sealed(people, settings):
+    settings.SEALING_DURESS = True
+    actions.set_duress_password(TEST_PASSPHRASE, "please do not hurt me")
+    login = reverse("accounts:login")
+    try:
+        client = Client()
+        client.post(login, {"username": "coordinator", "password": "please do not hurt me"})
+        assert not state.is_unsealed()
+        # Whoever forced the sign-in tries again, or another page: no "sealed" anywhere.
+        again = client.get(login)
+        assert again.status_code == 200 and b"sealed" not in again.content.lower()
+        assert client.get(reverse("cases:queue")).url.startswith(login)
+        right = client.post(
+            login,
+            {"username": "coordinator", "password": "a long test password", "token": "123456"},
+        )
+        assert right.status_code == 200 and b"wrong" in right.content
+        assert b"sealed" not in right.content.lower()
+        assert not Session.objects.exists() and not state.is_unsealed()
+        # The officers still unseal at the unseal page, and then the seal is no longer quiet.
+        client.post(reverse("sealing:unseal"), {"passphrase": TEST_PASSPHRASE})
+        assert state.is_unsealed()
+        actions.seal_now(None, reason="shell")
+        assert Client().get(login).status_code == 503
     finally:
         data = keyring.load()
         data.pop("duress")

@@ -6,6 +6,10 @@ from passage.accounts.models import User
 from passage.api import tokens
 from passage.api.models import ApiToken
 from passage.api.scopes import Scope
+from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
+
+# Writing a token appends to the audit chain (keyed by the master key): these need keys.
+NEEDS_KEYS = ("create", "revoke")
 
 
 class Command(BaseCommand):
@@ -29,8 +33,12 @@ class Command(BaseCommand):
         revoke = sub.add_parser("revoke", help="Revoke a token by its id.")
         revoke.add_argument("token_id", type=int)
         sub.add_parser("list", help="List tokens (never their secrets).")
+        for parser_ in (create, revoke):
+            add_unseal_arguments(parser_)
 
     def handle(self, *args, subcommand, **options):
+        if subcommand in NEEDS_KEYS:
+            unsealed_here(options)
         getattr(self, f"_{subcommand}")(**options)
 
     def _create(self, *, name, owner, scopes, days, rate_limit, **_):

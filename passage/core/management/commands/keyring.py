@@ -1,20 +1,8 @@
-import getpass
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from passage.core.sealing import actions, keyring
+from passage.core.sealing.cli import read_secret as _secret
 from passage.core.sealing.forms import check_passphrase_strength
-
-
-def _secret(options, name: str, prompt: str, *, confirm: bool = False) -> str:
-    path = options.get(f"{name}_file")
-    if path:
-        return Path(path).read_text().strip()
-    value = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Again: ") != value:
-        raise CommandError("The two entries differ.")
-    return value
 
 
 class Command(BaseCommand):

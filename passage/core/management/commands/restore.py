@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from passage.core import audit
-from passage.core.management.commands.keyring import _secret
 from passage.core.sealing import backup
+from passage.core.sealing.cli import add_unseal_arguments, unseal_secret
 
 
 class Command(BaseCommand):
@@ -16,8 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--passphrase-file", help="the backup's passphrase, from this file")
-        parser.add_argument("--shares-file", help="k of the backup's shares, one a line")
+        add_unseal_arguments(parser)  # the backup's own passphrase or shares
 
     def handle(self, *args, file, **options):
         path = Path(file)
@@ -28,11 +27,7 @@ class Command(BaseCommand):
             problem = backup.installation_problem()
             if problem:
                 raise backup.BackupError(problem)
-            if options.get("shares_file"):
-                lines = Path(options["shares_file"]).read_text().splitlines()
-                secret = {"shares": [s for s in lines if s.strip()]}
-            else:
-                secret = {"passphrase": _secret(options, "passphrase", "Backup passphrase: ")}
+            secret = unseal_secret(options, "Backup passphrase: ")
             started = time.monotonic()
             summary = backup.restore(path, **secret)
         except backup.BackupError as exc:

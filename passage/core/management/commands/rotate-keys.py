@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from passage.core import audit
+from passage.core import audit, checkpoints
 from passage.core.sealing import rotation
 from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
 
@@ -22,6 +22,9 @@ class Command(BaseCommand):
         except rotation.RotationError as exc:
             raise CommandError(str(exc)) from None
         verdict = audit.verify()
+        # Checkpoints signed before now hold hashes under the old master (verify then checks the
+        # chain's length against them only): sign one of the re-hashed chain at once.
+        checkpoints.make()
         self.stdout.write(
             f"Master key {done.old_master} replaced by {done.new_master}: {done.data_keys} data "
             f"keys re-wrapped, {done.field_values} field values re-sealed, {done.audit_records} "

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
+from passage.core.hardening import harden_process
 from passage.wsgi import application
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, bind, workers, threads, **options):
+        harden_process()  # before any key is in memory; gunicorn's forked workers inherit it
         if workers != 1:
             self.stderr.write(
                 f"Warning: {workers} worker processes must each be unsealed; use 1 (with threads)."

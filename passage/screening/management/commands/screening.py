@@ -5,6 +5,7 @@ from django.db import transaction
 
 from passage.cases.models import Person
 from passage.core import audit
+from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
 from passage.screening import blind
 from passage.screening.actions import record_names
 from passage.screening.models import AbuseRecord, BlindKey, Kind, WatchlistEntry
@@ -15,12 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser(
+        reindex = sub.add_parser(
             "reindex",
             help="Rebuild the blind name index with the current key (e.g. after re-keying).",
         )
+        add_unseal_arguments(reindex)
 
     def handle(self, *args, subcommand, **options):
+        unsealed_here(options)
         index = blind.hasher()
         counts = {}
         with transaction.atomic():
