@@ -126,6 +126,11 @@ def case_panel(user, case) -> dict:
         else:
             other_case = hit.other_case
             restricted = not may_see_other_side(user, hit)
+        if restricted and not reviewer:
+            # Whoever logged the request (or plans, or cares for the person) must not learn that
+            # a name they typed matched a record they may not see: that would make intake a
+            # watchlist oracle. Vetters and coordinators need to know a restricted match exists.
+            continue
         v = HitView(hit, restricted, "later" if later else "found")
         if not restricted:
             if later or hit.other_kind == Kind.PERSON:
