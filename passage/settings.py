@@ -169,6 +169,11 @@ if PASSAGE_SUPPRESSION_THRESHOLD < 2:
 SCREENING_CANDIDATE_CAP = env_int("PASSAGE_SCREENING_CANDIDATE_CAP", 100)
 if SCREENING_CANDIDATE_CAP < 10:
     raise ImproperlyConfigured("PASSAGE_SCREENING_CANDIDATE_CAP must be at least 10")
+# Follow-ups that add this many new names to one case are flagged to the coordinators: someone
+# may be using a case to try names against the watchlist.
+SCREENING_FOLLOW_UP_NAMES_FLAG = env_int("PASSAGE_SCREENING_FOLLOW_UP_NAMES_FLAG", 3)
+if SCREENING_FOLLOW_UP_NAMES_FLAG < 1:
+    raise ImproperlyConfigured("PASSAGE_SCREENING_FOLLOW_UP_NAMES_FLAG must be at least 1")
 
 ROOT_URLCONF = "passage.urls"
 WSGI_APPLICATION = "passage.wsgi.application"

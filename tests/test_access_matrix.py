@@ -206,6 +206,7 @@ MATRIX = {
         {"any": expect(403, coordinator=200, vetter=200, anonymous=302)},
     ),
     "screening:import": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "screening:alerts": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
     "screening:import_preview": (
         "get",
         "batch",

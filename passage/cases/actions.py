@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passage.cases.lifecycle import OPEN_STAGES, Needs, Stage, requirement, roles_allowed
 from passage.cases.models import Case, TimelineEntry
@@ -31,6 +32,16 @@ def _requirement_met(need: str, actor, case: Case, approval) -> bool:
 
         return Plan.go_given(case)
     return False
+
+
+def open_hits(case: Case) -> int:
+    """Screening matches shown on the case (found on it, or a later request matching it) that
+    nobody has reviewed yet: a clearance over one would clear a possible spy unexamined."""
+    from django.db.models import Q
+
+    from passage.screening.models import Hit
+
+    return Hit.objects.filter(Q(case=case) | Q(other_case=case), status=Hit.Status.OPEN).count()
 
 
 def move_case(
@@ -64,6 +75,17 @@ def move_case(
                 "to": Stage(to_stage).label,
                 "need": Needs(need).label,
             }
+        )
+    if to_stage == Stage.CLEARED and (unreviewed := open_hits(case)):
+        raise CaseActionError(
+            ngettext(
+                "%(n)d screening match on this case is still open: it must be reviewed before "
+                "the case is cleared.",
+                "%(n)d screening matches on this case are still open: they must be reviewed "
+                "before the case is cleared.",
+                unreviewed,
+            )
+            % {"n": unreviewed}
         )
     now = timezone.now()
     detail = {"from": from_stage, "to": to_stage}

@@ -425,6 +425,27 @@ class _Loader:
                     return self.rng.choice(people)
         return self.coordinator
 
+    def review_hits(self, vetter, case: Case) -> None:
+        """No case is cleared over an open screening match, so the vetter reviews each one first.
+        A match on another cell's case is restricted: the demo assigns the vetter there too, as a
+        coordinator would bring in someone allowed to see both sides."""
+        from django.db.models import Q
+
+        from passage.screening import actions as screening
+        from passage.screening.models import Hit
+
+        for hit in Hit.objects.filter(Q(case=case) | Q(other_case=case), status=Hit.Status.OPEN):
+            for side in (hit.case, hit.other_case):
+                if side is not None:
+                    side.assignees.add(vetter)
+            hit = Hit.objects.select_related("case", "other_case").get(pk=hit.pk)
+            screening.review_hit(
+                vetter,
+                hit,
+                Hit.Status.FALSE_POSITIVE,
+                "Demo: a different person, checked by phone.",
+            )
+
     def work_through(self, cell_key: str | None, case: Case, to_stage: str) -> bool:
         """Moves that need more than a role go through the real vetting and planning actions:
         a vetter recommends and the coordinator approves; the coordinator opens the plan and
@@ -436,6 +457,7 @@ class _Loader:
         if to_stage == S.CLEARED:
             vetter = (members.get(Role.VETTER) or [self.team["demo-vetter"]])[0]
             case.assignees.add(vetter)
+            self.review_hits(vetter, case)
             decision = vetting.recommend(vetter, case, kind="clear")
             vetting.approve(self.coordinator, decision)
             return True

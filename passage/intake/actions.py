@@ -92,7 +92,10 @@ def log_follow_up_request(actor, case: Case, data: dict, *, request=None) -> Cas
             "request.create",
             req,
             request=request,
-            detail={"case": str(case.pk), "person_fields_changed": changed},
+            # How many names it added: passage/screening/alerts.py flags a case whose follow-ups
+            # keep adding names (someone trying names against the watchlist).
+            detail={"case": str(case.pk), "person_fields_changed": changed}
+            | ({"new_names": len(new_names)} if new_names else {}),
         )
         screen_case(actor, case, trigger="intake", request=request)
     return case

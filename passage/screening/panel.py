@@ -126,6 +126,11 @@ def case_panel(user, case) -> dict:
         else:
             other_case = hit.other_case
             restricted = not may_see_other_side(user, hit)
+        if restricted and not reviewer:
+            # Whoever logged the request (or plans, or cares for the person) must not learn that
+            # a name they typed matched a record they may not see: that would make intake a
+            # watchlist oracle. Vetters and coordinators need to know a restricted match exists.
+            continue
         v = HitView(hit, restricted, "later" if later else "found")
         if not restricted:
             if later or hit.other_kind == Kind.PERSON:
@@ -157,3 +162,33 @@ def case_panel(user, case) -> dict:
             (Hit.Status.FALSE_POSITIVE, Hit.Status.FALSE_POSITIVE.label),
         ],
     }
+
+
+@dataclass
+class HitReview:
+    """What the approver of a clearance sees of one hit: its kind, status and who reviewed it,
+    never the names or the note (they may not be assigned to the case)."""
+
+    kind: str
+    status: str
+    reviewed_by: object
+    reviewed_at: object
+
+
+def hit_reviews(user, case) -> list[HitReview]:
+    """Every hit shown on the case, as the approval needs it; the kind of record is shown only
+    to someone who may see that record."""
+    hits = Hit.objects.filter(Q(case=case) | Q(other_case=case)).select_related(
+        "reviewed_by", "other_case"
+    )
+    return [
+        HitReview(
+            kind=hit.get_other_kind_display()
+            if hit.case_id == case.pk and may_see_other_side(user, hit)
+            else _("Restricted match"),
+            status=hit.get_status_display(),
+            reviewed_by=hit.reviewed_by,
+            reviewed_at=hit.reviewed_at,
+        )
+        for hit in hits.order_by("found_at")
+    ]

@@ -5,6 +5,7 @@ from passage.screening import views
 app_name = "screening"
 urlpatterns = [
     path("", views.lists, name="lists"),
+    path("alerts/", views.alerts_page, name="alerts"),
     path("import/", views.import_upload, name="import"),
     path("import/<uuid:batch_id>/", views.import_preview, name="import_preview"),
     path("<str:kind>/new/", views.record_edit, name="record_new"),

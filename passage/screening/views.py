@@ -8,7 +8,7 @@ from passage.core import audit
 from passage.core.access import Action, can, get_case_or_404, get_hit_or_404, require
 from passage.core.validation import clean_text
 
-from . import actions, imports
+from . import actions, alerts, imports
 from .forms import ImportForm, RecordForm, ReviewForm
 from .models import RECORD_MODELS, AbuseRecord, ImportBatch, Kind, WatchlistEntry
 
@@ -24,6 +24,15 @@ def lists(request):
             "abuses": list(AbuseRecord.objects.all()),
             "can_import": can(request.user, Action.MANAGE_LISTS),
         },
+    )
+
+
+def alerts_page(request):
+    require(request.user, Action.MANAGE_LISTS)
+    return render(
+        request,
+        "screening/alerts.html",
+        {"matches": alerts.list_matches(), "name_flags": alerts.follow_up_name_flags()},
     )
 
 

@@ -29,7 +29,9 @@ from passage.vetting.models import (
 )
 
 # The vetting work whose authors may not approve the case's clearance.
-VETTING_WORK = ("vetting.item", "vetting.reference", "vetting.recommend")
+# Reviewing a screening match is vetting work too: whoever judged a hit a false positive must not
+# also be the second pair of eyes on the clearance.
+VETTING_WORK = ("vetting.item", "vetting.reference", "vetting.recommend", "screening.review_hit")
 
 STAGE_OF = {
     Decision.Kind.CLEAR: Stage.CLEARED,

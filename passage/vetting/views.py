@@ -16,6 +16,7 @@ from passage.core.access import (
     require,
 )
 from passage.core.views import done, page_errors, submit
+from passage.screening.panel import hit_reviews
 from passage.vetting import actions
 from passage.vetting.forms import (
     DeclineForm,
@@ -68,6 +69,7 @@ def _page(request, case, *, status=200, bound=None):
             and in_vetting,
             "may_vet": may_vet,
             "may_approve": can(user, Action.APPROVE_DECISION, case) and in_vetting,
+            "approval_hits": hit_reviews(user, case) if pending is not None else [],
             "start_form": bound.get("start")
             or StartChecklistForm(
                 initial={"template": ChecklistTemplate.objects.filter(is_default=True).first()}

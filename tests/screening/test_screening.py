@@ -73,14 +73,6 @@ def test_a_hit_on_a_case_the_user_cannot_see_is_restricted(people, cells):
     assert "Kyaw ≈" not in text and "Htoo ≈" not in text  # no reasons, which quote the name
 
 
-def test_an_intake_officer_sees_watchlist_hits_only_as_restricted(people, cells):
-    import_list(people["coordinator"])
-    case = make_case(people["intake"], cell=cells["north"])
-    text = signed_in(people["intake"]).get(reverse("cases:detail", args=[case.pk])).content
-    text = text.decode()
-    assert "Restricted match" in text and "W-1" not in text and "informant" not in text
-
-
 def test_users_not_assigned_see_no_screening_results(people, cells):
     make_case(people["coordinator"], cell=cells["north"])
     case = make_case(people["coordinator"], cell=cells["south"])

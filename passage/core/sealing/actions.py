@@ -6,6 +6,7 @@ import time
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,11 +204,23 @@ def owners_to_purge(case) -> list:
     return owners
 
 
+# Sent inside the purge's transaction, after the keys are destroyed, so each app removes what it
+# keeps of the identity outside the case's own keys (the public-form submission sealed to the
+# organisation, matches on other cases, blind-index rows). Arguments: case, person_purged.
+# Receivers must work while sealed: they delete, they never decrypt.
+identity_purged = Signal()
+
+
 def purge_case(case, *, actor=None, reason: str, request=None) -> int:
-    """Destroy the case's (and person's) data keys. Works sealed; audited now or at unseal."""
+    """Destroy the case's (and person's) data keys, and have every app remove what it keeps of
+    the identity elsewhere. Works sealed; audited now or at unseal."""
     from passage.exports.jobs import withdraw_for_purge
 
-    destroyed = datakeys.destroy(owners_to_purge(case))
+    owners = owners_to_purge(case)
+    destroyed = datakeys.destroy(owners)
+    identity_purged.send(
+        sender=purge_case, case=case, person_purged=datakeys.owner_for(case.person) in owners
+    )
     # Background export files may hold this identity under keys of their own: destroy them too.
     withdrawn = withdraw_for_purge()
     detail = {"reason": reason, "keys_destroyed": destroyed, "exports_withdrawn": withdrawn}
