@@ -1,9 +1,11 @@
 """This installation's partner identity (Ed25519 to sign, X25519 to be written to), and the
 partners' public keys, all kept in the keyring.
 
-Our private halves are wrapped under a key derived from the master key, like the organisation
-box (core/sealed_box.py). The partners' public keys are not secret but who we work with is, and
-a swapped key would let someone pose as a partner: they are kept sealed (AES-GCM) as one block.
+Our private halves are wrapped (AES-GCM) under a key derived from the keyring's wrapping key W,
+which only an unsealed process holds. W, unlike a master key, never changes (keyring.py), so a
+master-key rotation leaves these wraps valid and needs no step of its own. The partners' public
+keys are not secret but who we work with is, and a swapped key would let someone pose as a
+partner: they are sealed the same way, as one block.
 """
 
 import base64
@@ -15,7 +17,7 @@ from nacl.public import PrivateKey, PublicKey
 from nacl.signing import SigningKey, VerifyKey
 
 from passage.core import crypto
-from passage.core.sealing import keyring
+from passage.core.sealing import keyring, state
 
 OWN_PURPOSE = "passage partners identity v1"
 PEERS_PURPOSE = "passage partners peers v1"
@@ -34,19 +36,23 @@ def fingerprint(sign_public: bytes) -> str:
     return hashlib.sha256(b"passage partner id|" + sign_public).hexdigest()[:32]
 
 
+def _key(purpose: str) -> bytes:
+    return crypto.derive_from(state.wrapping_key(), purpose)  # SealedError while sealed
+
+
 def _block() -> dict:
     data = keyring.load()
     block = data.get("partners")
     if block:
         return block
     sign, box = SigningKey.generate(), PrivateKey.generate()
-    key = crypto.derive_key(OWN_PURPOSE)  # SealedError while sealed: nothing is made then
+    key = _key(OWN_PURPOSE)
     block = {
         "sign_public": _b64(bytes(sign.verify_key)),
         "sign_private": keyring.wrap(key, bytes(sign), "partners signing key"),
         "box_public": _b64(bytes(box.public_key)),
         "box_private": keyring.wrap(key, bytes(box), "partners box key"),
-        "peers": keyring.wrap(crypto.derive_key(PEERS_PURPOSE), b"{}", "partners peers"),
+        "peers": keyring.wrap(_key(PEERS_PURPOSE), b"{}", "partners peers"),
     }
     data["partners"] = block
     keyring.save(data)
@@ -64,15 +70,13 @@ def own_fingerprint() -> str:
 
 def signing_key() -> SigningKey:
     return SigningKey(
-        keyring.unwrap(
-            crypto.derive_key(OWN_PURPOSE), _block()["sign_private"], "partners signing key"
-        )
+        keyring.unwrap(_key(OWN_PURPOSE), _block()["sign_private"], "partners signing key")
     )
 
 
 def box_key() -> PrivateKey:
     return PrivateKey(
-        keyring.unwrap(crypto.derive_key(OWN_PURPOSE), _block()["box_private"], "partners box key")
+        keyring.unwrap(_key(OWN_PURPOSE), _block()["box_private"], "partners box key")
     )
 
 
@@ -106,7 +110,7 @@ def safety_number(theirs: tuple[bytes, bytes]) -> str:
 
 
 def _peers() -> dict:
-    raw = keyring.unwrap(crypto.derive_key(PEERS_PURPOSE), _block()["peers"], "partners peers")
+    raw = keyring.unwrap(_key(PEERS_PURPOSE), _block()["peers"], "partners peers")
     return json.loads(raw)
 
 
@@ -115,7 +119,7 @@ def store_peer(fp: str, keys: tuple[bytes, bytes]) -> None:
     peers[fp] = {"sign": _b64(keys[0]), "box": _b64(keys[1])}
     data = keyring.load()
     data["partners"]["peers"] = keyring.wrap(
-        crypto.derive_key(PEERS_PURPOSE), json.dumps(peers).encode(), "partners peers"
+        _key(PEERS_PURPOSE), json.dumps(peers).encode(), "partners peers"
     )
     keyring.save(data)
 
