@@ -73,3 +73,30 @@ def test_a_small_overlap_is_published_suppressed_and_the_combined_count_widens(s
     assert shown.combined == "71–74"  # 75 minus an overlap known only to be 1..4
     shown = summary.published(_run(10, 15))
     assert (shown.overlap, shown.combined, shown.date) == ("10–15", "60–65", "2026-12-01")
+
+
+@pytest.mark.django_db
+def test_the_summary_for_publication_shows_the_last_combined_count(people):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from passage.partners.models import Partner, Run
+    from tests.conftest import signed_in
+
+    coordinator = people["coordinator"]
+    page = signed_in(coordinator).get(reverse("reports:summary")).content.decode()
+    assert "known to both" not in page
+    partner = Partner.objects.create(fingerprint="a" * 32, added_by=coordinator)
+    Run.objects.create(
+        partner=partner,
+        role=Run.Role.INITIATOR,
+        opened_by=coordinator,
+        state=Run.State.DONE,
+        strict=10,
+        loose=15,
+        own_sizes={"people": 40},
+        partner_sizes={"people": 35},
+        finished_at=timezone.now(),
+    )
+    page = signed_in(people["analyst"]).get(reverse("reports:summary")).content.decode()
+    assert "<strong>60–65</strong> people (10–15 known to both" in page
