@@ -140,6 +140,7 @@ MATRIX = {
         },
     ),
     "core:audit": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
+    "partners:list": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
     "reports:dashboard": (
         "get",
         None,

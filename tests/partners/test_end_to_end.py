@@ -126,6 +126,15 @@ def _refused(side: Installation, path: str, words: str) -> None:
 World.state_of = staticmethod(lambda side: side.run("shell", "-c", STATE).stdout)
 
 
+def _other_set() -> dict:
+    """A well-formed blinded set that is not the one A committed to (A changed its mind)."""
+    from passage.partners import envelope, psi
+
+    payload = psi.blind(psi.new_secrets(), {k: [f"x{i}" for i in range(40)] for k in psi.KINDS})
+    blinded = {k: {p: envelope.b64(v) for p, v in parts.items()} for k, parts in payload.items()}
+    return {"blinded": blinded, "answer": {k: blinded[k]["request"] for k in psi.KINDS}}
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     w = World(tmp_path_factory.mktemp("partners"))
@@ -163,6 +172,10 @@ def world(tmp_path_factory):
     b.partners("approve", run, "--out", m2, by="coord2")
     m3 = w.file("3-reveal.msg")
     a.partners("receive", m2, "--out", m3, by="coord1")
+    w.log["switched"] = w.forge(
+        w.file("switched.msg"), run, kind="reveal", seq=3, body=_other_set()
+    )
+    _refused(b, w.log["switched"], "not the one it committed to")
     m4 = w.file("4-answer.msg")
     w.log["result_b"] = b.partners("receive", m3, "--out", m4, by="coord1").stdout
     w.log["result_a"] = a.partners("receive", m4, by="coord1").stdout
@@ -287,6 +300,10 @@ def test_an_expired_message_is_refused(world):
         world.file("expired.msg"), str(uuid.uuid4()), expires="2020-01-01T00:00:00+00:00"
     )
     _refused(world.b, forged, "expired")
+
+
+def test_a_blinded_set_other_than_the_committed_one_is_refused(world):
+    assert world.log["switched"]  # refused, changing nothing, during the run (see the fixture)
 
 
 def test_a_message_out_of_order_is_refused(world):
