@@ -78,9 +78,16 @@ def open_message(blob: bytes) -> tuple[Partner, dict]:
         raise Refused("This message is addressed to another installation.")
     if not partner.confirmed:
         raise Refused("This partner's safety number has not been confirmed here yet.")
-    if datetime.fromisoformat(inner["expires"]) < timezone.now():
+    try:
+        expires = datetime.fromisoformat(str(inner["expires"]))
+        message_id = str(inner["id"])
+    except (KeyError, ValueError):
+        raise Refused("This message is damaged: its date or id does not read.") from None
+    if expires.tzinfo is None or len(message_id) != 32:
+        raise Refused("This message is damaged: its date or id does not read.")
+    if expires < timezone.now():
         raise Refused(f"This message expired at {inner['expires']}: ask the partner for a new one.")
-    if SeenMessage.objects.filter(message_id=inner["id"]).exists():
+    if SeenMessage.objects.filter(message_id=message_id).exists():
         raise Refused("This message was already received: a replay is refused.")
     return partner, inner
 

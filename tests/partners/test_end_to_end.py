@@ -72,15 +72,20 @@ print("seen", SeenMessage.objects.count(), "partners", Partner.objects.count())
 """
 
 
-def _postgres_url(name: str) -> str | None:
-    base = "postgresql://postgres@127.0.0.1:5432/"
+PG = "postgresql://postgres@127.0.0.1:5432/"
+
+
+def _postgres(sql: str) -> bool:
     try:
-        with psycopg.connect(base + "postgres", autocommit=True, connect_timeout=2) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(PG + "postgres", autocommit=True, connect_timeout=2) as conn:
+            conn.execute(sql)
     except psycopg.OperationalError:
-        return None
-    return base + name
+        return False
+    return True
+
+
+def _postgres_url(name: str) -> str | None:
+    return PG + name if _postgres(f'CREATE DATABASE "{name}"') else None
 
 
 class World:
@@ -90,9 +95,8 @@ class World:
         self.root = root
         self.people_a, self.people_b, self.truth = two_lists(ONLY_A, BOTH, ONLY_B, DIFFER)
         self.a = Installation(root, "a")
-        self.b = Installation(
-            root, "b", _postgres_url(f"passage_partners_b_{uuid.uuid4().hex[:8]}")
-        )
+        self.pg_name = f"passage_partners_b_{uuid.uuid4().hex[:8]}"
+        self.b = Installation(root, "b", _postgres_url(self.pg_name))
         self.a.set_up(self.people_a)
         self.b.set_up(self.people_b)
         self.log: dict[str, object] = {}
@@ -180,7 +184,8 @@ def world(tmp_path_factory):
     w.log["result_b"] = b.partners("receive", m3, "--out", m4, by="coord1").stdout
     w.log["result_a"] = a.partners("receive", m4, by="coord1").stdout
     w.log["messages"] = [m1, m2, m3, m4]
-    return w
+    yield w
+    _postgres(f'DROP DATABASE IF EXISTS "{w.pg_name}" WITH (FORCE)')
 
 
 def test_both_sides_confirm_the_same_safety_number_and_a_wrong_one_is_refused(world):
@@ -300,6 +305,8 @@ def test_an_expired_message_is_refused(world):
         world.file("expired.msg"), str(uuid.uuid4()), expires="2020-01-01T00:00:00+00:00"
     )
     _refused(world.b, forged, "expired")
+    forged = world.forge(world.file("undated.msg"), str(uuid.uuid4()), expires="next week")
+    _refused(world.b, forged, "date or id does not read")
 
 
 def test_a_blinded_set_other_than_the_committed_one_is_refused(world):
