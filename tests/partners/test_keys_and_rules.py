@@ -100,3 +100,36 @@ def test_the_summary_for_publication_shows_the_last_combined_count(people):
     )
     page = signed_in(people["analyst"]).get(reverse("reports:summary")).content.decode()
     assert "<strong>60–65</strong> people (10–15 known to both" in page
+
+
+def _card() -> str:
+    import base64
+
+    from nacl.public import PrivateKey
+    from nacl.signing import SigningKey
+
+    sign, box = SigningKey.generate().verify_key, PrivateKey.generate().public_key
+    b64 = base64.b64encode
+    return f"passage-partner-1:{b64(bytes(sign)).decode()}:{b64(bytes(box)).decode()}"
+
+
+@pytest.mark.django_db
+def test_the_partners_page_shows_the_safety_number_to_compare(people):
+    from django.urls import reverse
+
+    from passage.core.models import AuditRecord
+    from passage.partners import actions
+    from tests.conftest import signed_in
+
+    coordinator = people["coordinator"]
+    with pytest.raises(actions.PartnerError, match="own"):
+        actions.add_partner(coordinator, "Us", identity.own_card())
+    partner, number = actions.add_partner(coordinator, "Group B", _card())
+    assert AuditRecord.objects.filter(action="partner.add").exists()
+    page = signed_in(coordinator).get(reverse("partners:list")).content.decode()
+    assert number in page and "Group B" in page
+    with pytest.raises(actions.PartnerError, match="does not match"):
+        actions.confirm_partner(coordinator, partner, "1" * 30)
+    actions.confirm_partner(coordinator, partner, number.replace(" ", ""))
+    partner.refresh_from_db()
+    assert partner.confirmed
