@@ -11,6 +11,7 @@ nothing.
 """
 
 import json
+import uuid
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -103,6 +104,7 @@ def _too_soon(partner: Partner, exclude=None) -> bool:
 def open_run(actor, partner: Partner, *, request=None) -> Run:
     """Coordinator 1 proposes a count with this partner; a second coordinator must approve it."""
     _require(actor)
+    abandon_stale_runs()
     if not partner.confirmed:
         raise PartnerError("Confirm this partner's safety number before running anything.")
     if _too_soon(partner):
@@ -217,7 +219,11 @@ def receive(actor, blob: bytes, *, valid=envelope.DEFAULT_VALID, request=None):
     abandon_stale_runs()
     with transaction.atomic():
         partner, msg = envelope.open_message(blob)
-        if msg["kind"] == "commit":
+        try:
+            msg["run"] = str(uuid.UUID(str(msg.get("run"))))
+        except ValueError:
+            raise Refused("This message is damaged: its run id does not read.") from None
+        if msg.get("kind") == "commit":
             run = _receive_commit(actor, partner, msg, request)
             reply = None
         else:

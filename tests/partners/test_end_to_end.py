@@ -316,3 +316,7 @@ def test_a_blinded_set_other_than_the_committed_one_is_refused(world):
 def test_a_message_out_of_order_is_refused(world):
     forged = world.forge(world.file("late.msg"), world.log["run"], kind="reveal", seq=3)
     _refused(world.b, forged, "out of order")  # the run is done: it expects nothing more
+    forged = world.forge(world.file("no-run.msg"), "not a run", kind="answer", seq=4)
+    _refused(world.b, forged, "run id does not read")
+    forged = world.forge(world.file("unknown-run.msg"), str(uuid.uuid4()), kind="answer", seq=4)
+    _refused(world.b, forged, "run this installation does not know")
