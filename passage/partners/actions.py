@@ -214,7 +214,8 @@ EXPECTED = {
 
 
 def receive(actor, blob: bytes, *, valid=envelope.DEFAULT_VALID, request=None):
-    """Import a message file; returns (run, reply bytes or None). Refused changes nothing."""
+    """Import a message file; returns (run, or the new case for a referral, or None for an
+    acknowledgement; reply bytes or None). Refused changes nothing."""
     _require(actor)
     abandon_stale_runs()
     with transaction.atomic():
@@ -223,7 +224,13 @@ def receive(actor, blob: bytes, *, valid=envelope.DEFAULT_VALID, request=None):
             msg["run"] = str(uuid.UUID(str(msg.get("run"))))
         except ValueError:
             raise Refused("This message is damaged: its run id does not read.") from None
-        if msg.get("kind") == "commit":
+        if msg.get("kind") == "referral":
+            run, reply = _receive_referral(actor, partner, msg, valid, request)
+        elif msg.get("kind") == "ack":
+            detail = {"partner": partner.fingerprint, "referral": msg["run"]}
+            audit.record(actor, "partner.referral.acknowledged", request=request, detail=detail)
+            run, reply = None, None
+        elif msg.get("kind") == "commit":
             run = _receive_commit(actor, partner, msg, request)
             reply = None
         else:
@@ -343,3 +350,70 @@ def set_rules(actor, partner: Partner, *, min_set_size=None, period_days=None, r
         fields["period_days"] = period_days
     detail = {k: v for k, v in fields.items()}
     return update_audited(actor, partner, fields, "partner.rules", request=request, detail=detail)
+
+
+# --- sealed referrals ------------------------------------------------------------------------
+
+# What may be handed over; only the names unless the coordinator chooses more.
+REFERRAL_FIELDS = ("names", "age", "unit", "township", "rank", "branch", "region")
+
+
+def refer(actor, partner: Partner, person, fields, consent: str, *, valid=envelope.DEFAULT_VALID):
+    """Hand one person over, sealed to the partner: chosen fields only, with the consent noted.
+
+    The coordinator must be one who may see this person's identity (need-to-know)."""
+    _require(actor)
+    case = person.cases.order_by("-opened_at").first()
+    if case is None or not can(actor, Action.VIEW_IDENTITY, case):
+        raise PermissionDenied
+    if not partner.confirmed:
+        raise PartnerError("Confirm this partner's safety number before referring anyone.")
+    consent = (consent or "").strip()
+    if not consent:
+        raise PartnerError("Record how the person agreed to be referred.")
+    fields = list(dict.fromkeys(["names", *fields]))
+    unknown = [f for f in fields if f not in REFERRAL_FIELDS]
+    if unknown:
+        raise PartnerError(f"These fields cannot be referred: {', '.join(unknown)}.")
+    body = {"person": {f: getattr(person, f) for f in fields}, "consent": consent[:500]}
+    referral = str(uuid.uuid4())
+    with transaction.atomic():
+        detail = {"partner": partner.fingerprint, "referral": referral, "fields": fields}
+        audit.record(actor, "partner.referral.send", person, detail={**detail, "consent": consent})
+        return envelope.seal(partner, "referral", referral, 1, body, valid)
+
+
+def _receive_referral(actor, partner: Partner, msg: dict, valid, request):
+    """The partner's referral becomes a request here, through the ordinary intake (screened)."""
+    from passage.cases.vocab import Channel, Urgency
+    from passage.intake.actions import log_new_request
+
+    given = (msg.get("body") or {}).get("person")
+    if msg.get("seq") != 1 or not isinstance(given, dict):
+        raise Refused("This referral is damaged: the person's details are missing.")
+    names = given.get("names")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise Refused("This referral is damaged: it names nobody.")
+    data = {
+        "names": [n[:200] for n in names[:10]],
+        "channel": Channel.PARTNER,
+        "received_at": timezone.now(),
+        "language": "my",
+        "urgency": Urgency.NORMAL,
+        "notes": "",
+    }
+    for f in ("unit", "township"):
+        if isinstance(given.get(f), str):
+            data[f] = given[f][:200]
+    if isinstance(given.get("age"), int) and 0 < given["age"] < 120:
+        data["age"] = given["age"]
+    case = log_new_request(actor, data, request=request)
+    audit.record(
+        actor,
+        "partner.referral.import",
+        case,
+        request=request,
+        detail={"partner": partner.fingerprint, "referral": msg["run"]},
+    )
+    ack = envelope.seal(partner, "ack", msg["run"], 2, {}, valid)
+    return case, ack

@@ -320,3 +320,57 @@ def test_a_message_out_of_order_is_refused(world):
     _refused(world.b, forged, "run id does not read")
     forged = world.forge(world.file("unknown-run.msg"), str(uuid.uuid4()), kind="answer", seq=4)
     _refused(world.b, forged, "run this installation does not know")
+
+
+NEW_CASE = """
+from django.utils import timezone
+from passage.accounts.models import User
+from passage.core.sealing import actions as sealing
+from passage.intake.actions import log_new_request
+sealing.unseal(passphrase={passphrase!r})
+case = log_new_request(User.objects.get(username="coord1"), {{
+    "names": [{name!r}], "channel": "phone", "received_at": timezone.now(), "language": "my",
+    "urgency": 2, "unit": "LIB 55", "notes": "not for the partner"}})
+print("pseudonym", case.person.pseudonym)
+"""
+
+REFERRED = """
+from passage.cases.models import Person
+from passage.core.sealing import actions as sealing
+from passage.intake.models import Request
+sealing.unseal(passphrase={passphrase!r})
+for r in Request.objects.filter(channel="partner"):
+    print("referred", r.person.names, r.person.unit, repr(r.notes), r.case.stage)
+"""
+
+
+def test_a_consented_referral_arrives_sealed_and_enters_the_ordinary_intake(world):
+    a, b, name = world.a, world.b, "ကိုထက်အောင်လင်း"
+    out = a.run("shell", "-c", NEW_CASE.format(passphrase=world.a_pass(), name=name)).stdout
+    pseudonym = out.split("pseudonym ", 1)[1].splitlines()[0].strip()
+    fp_b, path = world.log["fp_b"], world.file("referral.msg")
+    refused = a.partners("refer", pseudonym, fp_b, "--consent", " ", by="coord1", check=False)
+    assert "Record how the person agreed" in refused.stderr
+    a.partners(
+        "refer",
+        pseudonym,
+        fp_b,
+        "--consent",
+        "agreed on Signal, 3 Dec",
+        "--fields",
+        "unit",
+        "--out",
+        path,
+        by="coord1",
+    )
+    assert name.encode() not in Path(path).read_bytes()
+    assert b"LIB 55" not in Path(path).read_bytes()
+    ack = world.file("referral-ack.msg")
+    done = b.partners("receive", path, "--out", ack, by="coord1")
+    assert "referral imported as a new request" in done.stdout
+    referred = b.run("shell", "-c", REFERRED.format(passphrase=(b.dir / "passphrase").read_text()))
+    assert f"referred ['{name}'] LIB 55 '' received" in referred.stdout
+    assert "partner.referral.import" in b.audit_actions()
+    assert "acknowledged" in a.partners("receive", ack, by="coord1").stdout
+    assert {"partner.referral.send", "partner.referral.acknowledged"} <= set(a.audit_actions())
+    _refused(b, path, "already received")

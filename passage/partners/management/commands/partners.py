@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from passage.accounts.models import User
+from passage.cases.models import Person
 from passage.core.management.commands.keyring import _secret
 from passage.core.sealing.cli import add_unseal_arguments, unsealed_here
 from passage.partners import actions, identity, summary
@@ -29,7 +30,7 @@ def _run(ref: str) -> Run:
 
 
 class Command(BaseCommand):
-    help = "Partner organisations: identity, add, confirm, list, open, approve, receive, result."
+    help = "Partner organisations: overlap counts by message files, and sealed referrals."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -52,7 +53,12 @@ class Command(BaseCommand):
         receive = sub.add_parser("receive", help="Import a message file from a partner.")
         receive.add_argument("file")
         result = sub.add_parser("result", help="The last count, as it may be published.")
-        for p in (approve, receive):
+        refer = sub.add_parser("refer", help="Hand a consenting person over, sealed.")
+        refer.add_argument("person", help="the person's pseudonym")
+        refer.add_argument("partner")
+        refer.add_argument("--consent", required=True, help="how and when the person agreed")
+        refer.add_argument("--fields", default="", help="more than the names: age,unit,…")
+        for p in (approve, receive, refer):
             p.add_argument("--out", help="write the reply message file here")
             p.add_argument(
                 "--valid-seconds",
@@ -60,9 +66,9 @@ class Command(BaseCommand):
                 default=7 * 86400,
                 help="how long the message file is accepted (default 7 days)",
             )
-        for p in (ident, add, confirm, lst, rules, start, approve, receive, result):
+        for p in (ident, add, confirm, lst, rules, start, approve, receive, result, refer):
             add_unseal_arguments(p)
-        for p in (add, confirm, rules, start, approve, receive):
+        for p in (add, confirm, rules, start, approve, receive, refer):
             p.add_argument("--by", required=True, help="the coordinator doing this")
             p.add_argument("--password-file", help="their password (asked for if not given)")
 
@@ -139,10 +145,31 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from None
         valid = timedelta(seconds=options["valid_seconds"])
         run, reply = actions.receive(actor, blob, valid=valid)
-        self.stdout.write(f"run {run.pk}: {run.state}")
+        if run is None:
+            self.stdout.write("The partner acknowledged the referral.")
+        elif not isinstance(run, Run):
+            self.stdout.write(f"referral imported as a new request: case of {run.person}")
+        else:
+            self.stdout.write(f"run {run.pk}: {run.state}")
         self._write(options, reply)
-        if run.state == Run.State.DONE:
+        if isinstance(run, Run) and run.state == Run.State.DONE:
             self.do_result(options)
+
+    def do_refer(self, options):
+        person = Person.objects.filter(pseudonym=options["person"]).first()
+        if person is None:
+            raise CommandError("No person with that pseudonym here.")
+        fields = [f for f in options["fields"].split(",") if f]
+        valid = timedelta(seconds=options["valid_seconds"])
+        blob = actions.refer(
+            self._actor(options),
+            _partner(options["partner"]),
+            person,
+            fields,
+            options["consent"],
+            valid=valid,
+        )
+        self._write(options, blob)
 
     def do_result(self, options):
         shown = summary.published(actions.last_result())
