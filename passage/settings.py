@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "passage.reports",
     "passage.public",
     "passage.aftercare",
+    "passage.partners",
 ]
 
 MIDDLEWARE = [

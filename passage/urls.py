@@ -22,4 +22,5 @@ urlpatterns = [
     path("public/", include("passage.public.urls")),
     path("public-inbox/", include("passage.public.staff_urls")),
     path("aftercare/", include("passage.aftercare.urls")),
+    path("partners/", include("passage.partners.urls")),
 ]

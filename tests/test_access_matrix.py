@@ -175,6 +175,7 @@ MATRIX = {
         None,
         {"any": expect(403, coordinator=200, anonymous=302)},
     ),
+    "partners:list": ("get", None, None, {"any": expect(403, coordinator=200, anonymous=302)}),
     "reports:dashboard": (
         "get",
         None,

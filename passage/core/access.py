@@ -64,6 +64,9 @@ class Action:
     # Live-stream sessions: the schedule is shared by caseworkers and coordinators; each person
     # in it shows only to those who may see that person's after-care.
     SCHEDULE_LIVE = "schedule_live"
+    # Partner organisations (passage/partners): add and confirm partners, start and approve
+    # overlap counts. Coordinators only; a run also needs a second coordinator (four-eyes).
+    MANAGE_PARTNERS = "manage_partners"
 
 
 def _active(user) -> bool:
@@ -110,7 +113,7 @@ def can(user, action: str, obj=None) -> bool:
         return role == Role.COORDINATOR
     if action == Action.VIEW_LISTS:
         return role in (Role.COORDINATOR, Role.VETTER)
-    if action == Action.MANAGE_LISTS:
+    if action in (Action.MANAGE_LISTS, Action.MANAGE_PARTNERS):
         return role == Role.COORDINATOR
     if action == Action.LOG_REQUEST and obj is None:
         return role in (Role.INTAKE, Role.COORDINATOR)

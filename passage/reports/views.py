@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 
+from passage.partners import actions as partner_actions
+from passage.partners import summary as partner_summary
 from passage.reports import actions, figures, pdf, png
 from passage.reports.forms import FiguresFilterForm
 from passage.reports.queries import Filters
@@ -36,6 +38,7 @@ def _summary_context() -> dict:
         "table": figures.summary_table(Filters()),
         "as_of": timezone.now(),
         "threshold": figures.threshold(),
+        "overlap": partner_summary.published(partner_actions.last_result()),
     }
 
 
