@@ -55,12 +55,13 @@ def test_a_restricted_match_says_only_that_it_exists_and_whom_to_ask(people, cel
     assert view.restricted
 
 
-def test_an_intake_officer_sees_watchlist_hits_as_restricted_as_on_the_page(people, cells):
+def test_an_intake_officer_learns_nothing_of_a_watchlist_hit_as_on_the_page(people, cells):
+    # Not even that a restricted match exists: intake must be no watchlist oracle (issue 10 §3).
     import_list(people["coordinator"])
     case = make_case(people["intake"], cell=cells["north"])
     body = bearer(make_token(people["intake"])).get(hits_url(case)).json()
-    assert [h["restricted"] for h in body["hits"]] == [True]
-    assert "W-1" not in str(body)
+    assert body["hits"] == []
+    assert "W-1" not in str(body) and "watchlist" not in str(body)
 
 
 def test_a_coordinator_outside_the_case_is_refused_and_an_outsider_gets_404(people, cells):
