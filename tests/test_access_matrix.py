@@ -408,6 +408,8 @@ MATRIX = {
 API_MATRIX = {
     "api:openapi-json": ("get", None, None, {"any": expect(200)}),
     "api:api-root": ("get", None, None, {"any": expect(404)}),
+    # Any other path under /api/: a JSON 404 to everyone, signed in or not.
+    "api_unknown": ("get", None, None, {"any": expect(404)}),
     "api:create_request": (
         "post",
         None,
@@ -492,6 +494,7 @@ def test_every_api_operation_is_in_the_api_matrix():
     assert {f"api:{op}" for op in operations} == API_MATRIX.keys() - {
         "api:openapi-json",
         "api:api-root",
+        "api_unknown",
     }
 
 
