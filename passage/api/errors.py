@@ -59,9 +59,10 @@ def error_body(code: str, *, detail: str | None = None, fields=None) -> dict:
     return {"error": code, "message": str(ERRORS[code][1]), "detail": detail, "fields": fields}
 
 
-def responses(ok: dict, *codes: str) -> dict:
+def responses(ok: dict, *codes: str, links: dict | None = None) -> dict:
     """Keyword arguments for a route: its success schema, and each error it can answer, with
-    the error codes and messages of each status written into the OpenAPI description."""
+    the error codes and messages of each status written into the OpenAPI description; `links`
+    are OpenAPI links from the success answer to the operations that take its ids."""
     table, described = dict(ok), {}
     for code in ("unauthorized", "rate_limited", "sealed", *codes):
         status, message = ERRORS[code]
@@ -75,6 +76,9 @@ def responses(ok: dict, *codes: str) -> dict:
                 "schema": {"type": "integer", "minimum": 1},
             }
         }
+    if links:
+        (status,) = ok
+        extra[status] = {"links": links}
     return {"response": table, "openapi_extra": {"responses": extra}}
 
 

@@ -84,6 +84,8 @@ def _text_time_only(value):
 TextTime = Annotated[AwareDatetime, BeforeValidator(_text_time_only)]
 
 
+
+
 class RequestIn(Schema):
     """A first request from someone, with what is known of them (the web's intake form)."""
 
@@ -131,6 +133,14 @@ class RequestIn(Schema):
     family_at_risk: StrictBool = False
     notes: str = text_field(5000, multiline=True)
     _unverified_names: list[str] = PrivateAttr(default_factory=list)
+
+    @field_validator("urgency", "age", mode="before")
+    @classmethod
+    def _whole_number(cls, value):
+        # JSON Schema counts 3.0 as an integer; a string or a bool still is not one.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
     @field_validator("received_at")
     @classmethod

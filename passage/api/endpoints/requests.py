@@ -77,6 +77,20 @@ def _case_to_follow(request, payload: RequestIn) -> tuple[Case | None, bool]:
         "not_found",
         "idempotency_conflict",
         "invalid",
+        links={
+            "ReadRequest": {
+                "operationId": "read_request",
+                "parameters": {"request_id": "$response.body#/id"},
+            },
+            "ReadCase": {
+                "operationId": "read_case",
+                "parameters": {"case_id": "$response.body#/case_id"},
+            },
+            "MoveCase": {
+                "operationId": "move_case",
+                "parameters": {"case_id": "$response.body#/case_id"},
+            },
+        },
     ),
     summary="Log a request: a new one, or a follow-up by case_id or sender_key",
 )
