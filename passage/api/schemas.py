@@ -84,8 +84,6 @@ def _text_time_only(value):
 TextTime = Annotated[AwareDatetime, BeforeValidator(_text_time_only)]
 
 
-
-
 class RequestIn(Schema):
     """A first request from someone, with what is known of them (the web's intake form)."""
 
