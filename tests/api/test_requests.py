@@ -139,3 +139,15 @@ def test_an_owner_who_may_not_log_requests_gets_403(people):
     response = post(client, BODY)
     assert response.status_code == 403 and response.json()["error"] == "forbidden"
     assert not Case.objects.exists()
+
+
+def test_the_intake_officer_sees_the_names_set_aside_on_the_case_page(people, bridge):
+    from tests.conftest import signed_in
+
+    case_id = post(bridge, {**BODY, "names": ["🇲🇲 Kyaw Htoo"]}).json()["case_id"]
+    case = Case.objects.get(pk=case_id)
+    case.assignees.add(people["intake"])
+    page = signed_in(people["intake"]).get(reverse("cases:detail", args=[case.pk]))
+    html = page.content.decode()
+    assert "Names set aside: not verified" in html
+    assert "<bdi>🇲🇲 Kyaw Htoo</bdi>" in html
