@@ -76,8 +76,7 @@ def responses(ok: dict, *codes: str, links: dict | None = None) -> dict:
                 "schema": {"type": "integer", "minimum": 1},
             }
         }
-    if links:
-        (status,) = ok
+    for status in ok if links else ():
         extra[status] = {"links": links}
     return {"response": table, "openapi_extra": {"responses": extra}}
 

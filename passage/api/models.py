@@ -85,6 +85,9 @@ class RequestOrigin(models.Model):
         "intake.Request", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
+    # A keyed hash of the bridge's own message id and the owner: the same message sent again,
+    # in a day or a year, is recognised and not logged twice.
+    message_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     def __str__(self) -> str:
         return f"request {self.request_id} via token {self.token_id}"

@@ -110,6 +110,15 @@ class RequestIn(Schema):
         "request with the same key, from a token of the same owner, joins the same open case. "
         "Stored only as a keyed hash.",
     )
+    message_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        pattern="^[\\u0021-\\u007e]+$",
+        description="The bridge's own id for this message (e.g. telegram:12345:678). A message "
+        "id this token's owner sent before is not logged again, however long ago: the answer "
+        "is 200 with the first request's status. Stored only as a keyed hash.",
+    )
     language: LanguageCode = "my"
     urgency: StrictInt = Field(
         2, ge=1, le=4, description="1 low, 2 normal, 3 high, 4 in danger now"
@@ -176,7 +185,7 @@ class RequestIn(Schema):
         return _clean(clean_text, value, multiline=True)
 
     def as_intake_data(self) -> dict:
-        data = self.dict(exclude={"case_id", "sender_key"})
+        data = self.dict(exclude={"case_id", "sender_key", "message_id"})
         data["received_at"] = data["received_at"] or timezone.now()
         data["unverified_names"] = list(self._unverified_names)
         return data

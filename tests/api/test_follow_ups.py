@@ -83,3 +83,16 @@ def test_a_sender_whose_case_is_closed_opens_a_new_case(people, bridge):
     assert second["case_id"] != first["case_id"]
     third = post(bridge, {**BODY, **key}).json()
     assert third["case_id"] == second["case_id"]
+
+
+def test_a_message_id_sent_again_is_not_logged_twice_however_late(people, bridge):
+    from passage.api.models import IdempotentCall
+
+    first = post(bridge, {**BODY, "message_id": "telegram:77:1"})
+    IdempotentCall.objects.all().delete()  # long after any Idempotency-Key expired
+    again = post(bridge, {**BODY, "message_id": "telegram:77:1", "notes": "edited"})
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Request.objects.count() == 1
+    other_owner = bearer(make_token(people["coordinator"], ["requests:create"]))
+    assert post(other_owner, {**BODY, "message_id": "telegram:77:1"}).status_code == 201

@@ -44,6 +44,10 @@ def sender_key_hash(owner, key: str) -> str:
     return keyed_hash("api-sender-key", f"{owner.pk}:{key}".encode())
 
 
+def message_hash(owner, message_id: str) -> str:
+    return keyed_hash("api-message-id", f"{owner.pk}:{message_id}".encode())
+
+
 def _case_to_follow(request, payload: RequestIn) -> tuple[Case | None, bool]:
     """The case a follow-up joins, and whether this channel opened it; (None, False) for new."""
     owner, token = request.auth, request.api_token
@@ -70,7 +74,7 @@ def _case_to_follow(request, payload: RequestIn) -> tuple[Case | None, bool]:
 @router.post(
     "",
     **responses(
-        {201: RequestStatusOut},
+        {200: RequestStatusOut, 201: RequestStatusOut},
         "bad_request",
         "scope_missing",
         "forbidden",
@@ -99,7 +103,16 @@ def create_request(request, payload: RequestIn, idempotency_key: IdempotencyKey 
     owner is not assigned to it; with `case_id` or a known `sender_key` it joins that case."""
     data = {**payload.as_intake_data(), "request_id": uuid.uuid4()}
     owner = request.auth
+    seen = message_hash(owner, payload.message_id) if payload.message_id else None
     with transaction.atomic():
+        if seen is not None:
+            earlier = (
+                RequestOrigin.objects.select_related("request__case")
+                .filter(message_hash=seen)
+                .first()
+            )
+            if earlier is not None:
+                return Status(200, _status_of(earlier.request))
         case, opened_here = _case_to_follow(request, payload)
         if case is None:
             # No one typed these names: assigning the token's owner would give that account,
@@ -108,7 +121,7 @@ def create_request(request, payload: RequestIn, idempotency_key: IdempotencyKey 
         else:
             log_follow_up_request(owner, case, data, request=request, same_channel=opened_here)
         req = Request.objects.select_related("case").get(pk=data["request_id"])
-        RequestOrigin.objects.create(request=req, token=request.api_token)
+        RequestOrigin.objects.create(request=req, token=request.api_token, message_hash=seen)
         if payload.sender_key is not None:
             SenderKey.objects.update_or_create(
                 owner=owner,
