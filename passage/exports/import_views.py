@@ -60,7 +60,7 @@ def review(request, batch_id):
     header = batch.content["header"]
     form = MappingForm(request.POST or None, initial=batch.mapping, header=header)
     if request.method == "POST" and form.is_valid():
-        batch.mapping = {k: v for k, v in form.cleaned_data.items() if v != ""}
+        batch.mapping = form.mapping()
         batch.save(update_fields=["mapping"])
         if "commit" in request.POST:
             try:
@@ -72,7 +72,7 @@ def review(request, batch_id):
                 return redirect("cases:queue")
     check = importing.check_rows(batch)
     preview = [
-        [_shown(row.get(k)) for k in importing.TARGETS] for row in check.cleaned[:PREVIEW_ROWS]
+        [_shown(row.get(k)) for k in importing.FORM_TARGETS] for row in check.cleaned[:PREVIEW_ROWS]
     ]
     return render(
         request,
@@ -83,6 +83,6 @@ def review(request, batch_id):
             "check": check,
             "problems": check.problems[:MAX_PROBLEMS_SHOWN],
             "preview": preview,
-            "targets": [(k, label) for k, (label, _w) in importing.TARGETS.items()],
+            "targets": [(k, importing.TARGETS[k][0]) for k in importing.FORM_TARGETS],
         },
     )
