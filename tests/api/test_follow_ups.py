@@ -96,3 +96,17 @@ def test_a_message_id_sent_again_is_not_logged_twice_however_late(people, bridge
     assert Request.objects.count() == 1
     other_owner = bearer(make_token(people["coordinator"], ["requests:create"]))
     assert post(other_owner, {**BODY, "message_id": "telegram:77:1"}).status_code == 201
+
+
+def test_a_sender_whose_case_was_purged_starts_afresh(people, bridge):
+    from passage.core.sealing import actions as sealing
+
+    key = {"sender_key": "telegram:user123456"}
+    first = post(bridge, {**BODY, **key}).json()
+    sealing.purge_case(
+        Case.objects.get(pk=first["case_id"]), actor=people["coordinator"], reason="t"
+    )
+    second = post(bridge, {**BODY, **key})
+    assert second.status_code == 201, second.content
+    assert second.json()["case_id"] != first["case_id"]
+    assert post(bridge, {**BODY, "case_id": first["case_id"]}).status_code == 404

@@ -17,6 +17,7 @@ from passage.cases.lifecycle import Stage
 from passage.cases.models import Case
 from passage.core.access import Action, can
 from passage.core.crypto import keyed_hash
+from passage.core.sealing.actions import purged_at
 from passage.intake.actions import log_follow_up_request, log_new_request
 from passage.intake.models import Request
 
@@ -53,7 +54,7 @@ def _case_to_follow(request, payload: RequestIn) -> tuple[Case | None, bool]:
     owner, token = request.auth, request.api_token
     if payload.case_id is not None:
         case = Case.objects.select_related("person").filter(pk=payload.case_id).first()
-        if case is None:
+        if case is None or purged_at(case) is not None:
             raise ApiError("not_found")
         opened_here = RequestOrigin.objects.filter(token=token, request__case=case).exists()
         if not opened_here and not can(owner, Action.LOG_REQUEST, case):
@@ -65,8 +66,9 @@ def _case_to_follow(request, payload: RequestIn) -> tuple[Case | None, bool]:
             .filter(owner=owner, key_hash=sender_key_hash(owner, payload.sender_key))
             .first()
         )
-        # A closed case stays closed: the sender's next message opens a new one.
-        if known is not None and known.case.is_open:
+        # A closed case stays closed, and a purged one forgotten: the sender's next message
+        # opens a new case.
+        if known is not None and known.case.is_open and purged_at(known.case) is None:
             return known.case, True
     return None, False
 
