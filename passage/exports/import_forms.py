@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Cell
 from passage.cases.vocab import Channel
-from passage.exports.importing import MULTI_TARGETS, TARGETS, columns_of
+from passage.exports.importing import CHOICE_TARGETS, MULTI_TARGETS, TARGETS, columns_of
 from passage.exports.spreadsheet import MAX_ROWS
 
 
@@ -31,8 +31,16 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """Which column of the sheet holds each field; every field may be left out."""
 
-    def __init__(self, *args, header: list[str], initial=None, **kwargs):
+    def __init__(self, *args, header: list[str], initial=None, unknown=None, values=None, **kwargs):
         initial = dict(initial or {})
+        # The value-mapping step: one field per distinct value a choice column holds that is
+        # none of Passage's own, e.g. rank "Sgt." → Sergeant.
+        self.value_fields: list[tuple[str, str, str]] = []
+        for target, raws in (unknown or {}).items():
+            for n, raw in enumerate(raws):
+                name = f"value-{target}-{n}"
+                self.value_fields.append((name, target, raw))
+                initial[name] = ((values or {}).get(target) or {}).get(raw, "")
         for target in MULTI_TARGETS:
             initial[target] = [str(i) for i in columns_of(initial, target)]
         super().__init__(*args, initial=initial, **kwargs)
@@ -51,10 +59,25 @@ class MappingForm(forms.Form):
                     label=label, choices=columns, required=False
                 )
 
+        for name, target, raw in self.value_fields:
+            self.fields[name] = forms.ChoiceField(
+                label=format_lazy("{label}: “{raw}”", label=TARGETS[target][0], raw=raw),
+                choices=[("", _("— as written (refused) —")), *CHOICE_TARGETS[target]],
+                required=False,
+            )
+
+    def value_map(self) -> dict[str, dict[str, str]]:
+        chosen: dict[str, dict[str, str]] = {}
+        for name, target, raw in self.value_fields:
+            chosen.setdefault(target, {})[raw] = self.cleaned_data.get(name, "")
+        return chosen
+
     def mapping(self) -> dict[str, str]:
         """Target -> column index, or comma-separated indexes for a several-column target."""
         chosen = {}
         for target, value in self.cleaned_data.items():
+            if target.startswith("value-"):
+                continue
             value = ",".join(value) if isinstance(value, list) else value
             if value:
                 chosen[target] = value

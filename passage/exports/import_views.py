@@ -58,10 +58,17 @@ def upload(request):
 def review(request, batch_id):
     batch = importing.get_batch_or_404(request.user, batch_id)
     header = batch.content["header"]
-    form = MappingForm(request.POST or None, initial=batch.mapping, header=header)
+    form = MappingForm(
+        request.POST or None,
+        initial=batch.mapping,
+        header=header,
+        unknown=importing.unknown_values(batch),
+        values=batch.content.get("values"),
+    )
     if request.method == "POST" and form.is_valid():
         batch.mapping = form.mapping()
         batch.save(update_fields=["mapping"])
+        importing.set_value_map(batch, form.value_map())
         if "commit" in request.POST:
             try:
                 count = importing.commit_import(request.user, batch, request=request)
@@ -70,6 +77,9 @@ def review(request, batch_id):
             else:
                 messages.success(request, _("%(n)d cases imported.") % {"n": count})
                 return redirect("cases:queue")
+        if "commit" not in request.POST:
+            # The columns may have changed: ask about the values of the new ones.
+            return redirect("exports:import_review", batch_id=batch.pk)
     check = importing.check_rows(batch)
     preview = [
         [_shown(row.get(k)) for k in importing.FORM_TARGETS] for row in check.cleaned[:PREVIEW_ROWS]

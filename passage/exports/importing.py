@@ -64,6 +64,17 @@ SURVEY_META = {
 UTC_COLUMNS = {"_submission_time"}
 DATE_FALLBACK = "_submission_time"
 TEXT_TARGETS = ("names", "unit", "township", "contact_handle", "notes")
+# Targets whose cells must be one of Passage's codes: a sheet's own words for them are mapped
+# once per distinct value on the review page (e.g. "Sgt." → Sergeant).
+CHOICE_TARGETS = {
+    "channel": Channel.choices,
+    "language": Language.choices,
+    "urgency": Urgency.choices,
+    "rank": Rank.choices,
+    "branch": Branch.choices,
+    "region": Region.choices,
+}
+MAX_VALUES_MAPPED = 50  # distinct unknown values offered per column
 YES = {"yes", "y", "true", "1", "x", "ဟုတ်", "ဟုတ်ကဲ့", "ရှိ"}
 NO = {"", "no", "n", "false", "0", "မဟုတ်", "မရှိ"}
 
@@ -116,6 +127,18 @@ def guess_mapping(header: list[str]) -> dict[str, str]:
     return mapping
 
 
+def set_value_map(batch: ImportBatch, values: dict[str, dict[str, str]]) -> None:
+    """Keep what each of the sheet's own words means; sealed with the rows (they are cells)."""
+    content = dict(batch.content)
+    content["values"] = {
+        target: {raw: code for raw, code in chosen.items() if code}
+        for target, chosen in values.items()
+        if target in CHOICE_TARGETS
+    }
+    batch.content = content
+    batch.save(update_fields=["content"])
+
+
 def start_import(user, header, rows, *, default_channel, cell=None, request=None) -> ImportBatch:
     if not can(user, Action.IMPORT_CASES):
         raise PermissionDenied
@@ -142,6 +165,31 @@ def _choice(value: str, choices, default: str) -> str:
         if wanted in (str(code).lower(), label, short):
             return code
     return value  # left as typed, so the form says it is not one of the choices
+
+
+def _resolves(value: str, choices) -> bool:
+    return _choice(value, choices, "") in {str(code) for code, _label in choices}
+
+
+def unknown_values(batch: ImportBatch) -> dict[str, list[str]]:
+    """For each mapped choice column, the distinct values that are not one of Passage's codes
+    or labels, in the order they first appear: what the value-mapping step asks about."""
+    rows, mapping = batch.content["rows"], batch.mapping
+    unknown: dict[str, list[str]] = {}
+    for target, choices in CHOICE_TARGETS.items():
+        indexes = columns_of(mapping, target)
+        if not indexes:
+            continue
+        found: dict[str, None] = {}
+        for row in rows:
+            value = row[indexes[0]].strip()
+            if value and value not in found and not _resolves(value, choices):
+                found[value] = None
+                if len(found) >= MAX_VALUES_MAPPED:
+                    break
+        if found:
+            unknown[target] = list(found)
+    return unknown
 
 
 def _date(value: str, *, utc: bool = False) -> str:
@@ -211,6 +259,12 @@ def check_rows(batch: ImportBatch) -> Check:
             "key_hash", flat=True
         )
     )
+    values = batch.content.get("values") or {}
+
+    def choice(target, value, default):
+        mapped = (values.get(target) or {}).get(value.strip())
+        return mapped or _choice(value, CHOICE_TARGETS[target], default)
+
     for number, row in enumerate(rows, start=2):
 
         def cell(target, row=row):
@@ -227,15 +281,15 @@ def check_rows(batch: ImportBatch) -> Check:
             if cell(target) and is_zawgyi(cell(target)):
                 result.zawgyi_cells += 1
         data = {
-            "channel": _choice(cell("channel"), Channel.choices, batch.default_channel),
+            "channel": choice("channel", cell("channel"), batch.default_channel),
             "received_at": _date(cell("received_at"), utc=date_is_utc) or now,
-            "language": _choice(cell("language"), Language.choices, Language.BURMESE),
-            "urgency": _choice(cell("urgency"), Urgency.choices, Urgency.NORMAL),
+            "language": choice("language", cell("language"), Language.BURMESE),
+            "urgency": choice("urgency", cell("urgency"), Urgency.NORMAL),
             "names": "\n".join(n for n in re.split(r"[;|\n]", cell("names")) if n.strip()),
-            "rank": _choice(cell("rank"), Rank.choices, Rank.UNKNOWN),
-            "branch": _choice(cell("branch"), Branch.choices, Branch.UNKNOWN),
+            "rank": choice("rank", cell("rank"), Rank.UNKNOWN),
+            "branch": choice("branch", cell("branch"), Branch.UNKNOWN),
             "unit": cell("unit"),
-            "region": _choice(cell("region"), Region.choices, Region.UNKNOWN),
+            "region": choice("region", cell("region"), Region.UNKNOWN),
             "township": cell("township"),
             "age": cell("age"),
             "contact_handle": cell("contact_handle"),

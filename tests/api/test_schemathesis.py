@@ -16,7 +16,7 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -100,6 +100,15 @@ ANSWERED: list[tuple[str, int]] = []
 
 
 class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Each scenario starts from the fixture's data: what one scenario created is rolled back
+    (a savepoint), so the next one's steps do not depend on it (hypothesis requires that)."""
+
+    def setup(self):
+        self._savepoint = transaction.savepoint()
+
+    def teardown(self):
+        transaction.savepoint_rollback(self._savepoint)
+
     def after_call(self, response, case):
         super().after_call(response, case)
         ANSWERED.append((case.operation.label, response.status_code))

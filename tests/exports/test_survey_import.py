@@ -147,3 +147,50 @@ def test_the_same_submission_twice_in_one_sheet_is_imported_once(people):
     url = review_url(upload(client, kobo_xlsx(rows=[ROWS[0], ROWS[0]]), name="kobo.xlsx"))
     client.post(url, posted(ImportBatch.objects.get().mapping, commit="1"))
     assert Case.objects.count() == 1
+
+
+CHOICES_CSV = (
+    "Name,Rank,Branch\n"
+    "Kyaw Htoo,Sgt.,Tatmadaw\n"
+    "Aung Aung,Sgt.,Myanmar Police Force\n"
+    "Min Thu,corporal,army\n"
+)
+
+
+def test_a_choice_column_s_own_words_are_mapped_once_each_on_the_review_page(people):
+    client = signed_in(people["coordinator"])
+    url = review_url(upload(client, CHOICES_CSV))
+    page = client.get(url)
+    form = page.context["form"]
+    asked = {(target, raw) for _name, target, raw in form.value_fields}
+    # Each distinct unknown value once; "corporal" and "army" are Passage's own.
+    assert asked == {("rank", "Sgt."), ("branch", "Tatmadaw"), ("branch", "Myanmar Police Force")}
+    assert page.context["check"].problems  # unmapped: refused, row by row
+    fields = {(target, raw): name for name, target, raw in form.value_fields}
+    choose = {
+        fields[("rank", "Sgt.")]: "sergeant",
+        fields[("branch", "Tatmadaw")]: "army",
+        fields[("branch", "Myanmar Police Force")]: "police",
+    }
+    mapping = ImportBatch.objects.get().mapping
+    response = client.post(url, {**mapping, **choose, "commit": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    people_by_name = {c.person.names[0]: c.person for c in Case.objects.all()}
+    assert people_by_name["Kyaw Htoo"].rank == "sergeant"
+    assert people_by_name["Aung Aung"].branch == "police"
+    assert people_by_name["Min Thu"].rank == "corporal"
+
+
+def test_the_value_map_is_sealed_with_the_rows(people):
+    from django.db import connection
+
+    client = signed_in(people["coordinator"])
+    url = review_url(upload(client, CHOICES_CSV))
+    form = client.get(url).context["form"]
+    name = next(n for n, target, raw in form.value_fields if raw == "Tatmadaw")
+    client.post(url, {**ImportBatch.objects.get().mapping, name: "army"})
+    assert ImportBatch.objects.get().content["values"]["branch"] == {"Tatmadaw": "army"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content, mapping FROM exports_importbatch")
+        raw = " ".join(str(v) for v in cursor.fetchone())
+    assert "Tatmadaw" not in raw
