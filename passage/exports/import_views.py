@@ -12,7 +12,7 @@ from passage.core import uploads
 from passage.core.access import Action, can
 from passage.exports import importing
 from passage.exports.import_forms import MappingForm, UploadForm
-from passage.exports.spreadsheet import MAX_BYTES, SheetError, read_sheet
+from passage.exports.spreadsheet import MAX_BYTES, SheetError, other_sheets, read_sheet
 
 PREVIEW_ROWS = 10
 MAX_PROBLEMS_SHOWN = 200
@@ -39,10 +39,21 @@ def upload(request):
                 raise SheetError(uploads.too_large_message())
             if sheet.size > MAX_BYTES:
                 raise SheetError(_("The file is larger than 5 MB. Split it and upload the parts."))
-            header, rows = read_sheet(sheet.name, sheet.read())
+            data = sheet.read()
+            header, rows = read_sheet(sheet.name, data)
         except SheetError as exc:
             form.add_error("sheet", str(exc))
         else:
+            skipped = other_sheets(sheet.name, data)
+            if skipped:
+                messages.info(
+                    request,
+                    _(
+                        "Only the first sheet is read. Left out: %(sheets)s (in a survey export, "
+                        "repeat groups such as family members)."
+                    )
+                    % {"sheets": ", ".join(skipped[:20])},
+                )
             batch = importing.start_import(
                 request.user,
                 header,

@@ -94,3 +94,14 @@ def read_sheet(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     if header is None:
         raise SheetError(_("The file is empty."))
     return header, rows
+
+
+def other_sheets(name: str, data: bytes) -> list[str]:
+    """The names of an XLSX workbook's sheets after the first, which are not read: a survey
+    export puts each repeat group on a sheet of its own."""
+    if not name.lower().endswith(".xlsx"):
+        return []
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True).sheetnames[1:]
+    except Exception:  # read_sheet already said what is wrong with the file
+        return []

@@ -194,3 +194,11 @@ def test_the_value_map_is_sealed_with_the_rows(people):
         cursor.execute("SELECT content, mapping FROM exports_importbatch")
         raw = " ".join(str(v) for v in cursor.fetchone())
     assert "Tatmadaw" not in raw
+
+
+def test_repeat_group_sheets_are_left_out_with_a_notice(people):
+    client = signed_in(people["coordinator"])
+    response = upload(client, kobo_xlsx(), name="kobo.xlsx")
+    page = client.get(review_url(response))
+    assert "Only the first sheet is read. Left out: family_members" in page.content.decode()
+    assert ImportBatch.objects.get().row_count == 2
