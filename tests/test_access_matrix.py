@@ -455,6 +455,22 @@ API_MATRIX = {
         None,
         {"any": expect(403, coordinator=200, analyst=200, anonymous=401)},
     ),
+    # The token comes in Telegram's secret-token header (sent below with the bearer one).
+    "api:telegram_webhook": (
+        "post",
+        None,
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1741000000,
+                "chat": {"id": 7, "type": "private"},
+                "from": {"id": 7, "first_name": "Kyaw"},
+                "text": "Help",
+            },
+        },  # fmt: skip
+        {"any": expect(403, coordinator=200, intake=200, anonymous=401)},
+    ),
     "api:move_case": (
         "post",
         "case",
@@ -605,10 +621,14 @@ def test_the_api_checks_access(people, cells, url_name, scenario, role):
         "request": someone_elses_request,
     }
     kwargs = targets[kwarg]() if kwarg else {}
+    secret = None if role == "anonymous" else api_token(people[role])[1]
     headers = (
         {}
-        if role == "anonymous"
-        else {"HTTP_AUTHORIZATION": f"Bearer {api_token(people[role])[1]}"}
+        if secret is None
+        else {
+            "HTTP_AUTHORIZATION": f"Bearer {secret}",
+            "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN": secret,
+        }
     )
     client = Client(**headers)
     url = reverse(url_name, kwargs=kwargs)

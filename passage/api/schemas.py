@@ -84,6 +84,17 @@ def _text_time_only(value):
 TextTime = Annotated[AwareDatetime, BeforeValidator(_text_time_only)]
 
 
+def whole_number(value):
+    # JSON Schema counts 3.0 as an integer; a string or a bool still is not one.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer as JSON Schema means it (not in a union: pydantic then loses its limits).
+JsonInt = Annotated[StrictInt, BeforeValidator(whole_number)]
+
+
 class RequestIn(Schema):
     """A first request from someone, with what is known of them (the web's intake form)."""
 
@@ -144,10 +155,7 @@ class RequestIn(Schema):
     @field_validator("urgency", "age", mode="before")
     @classmethod
     def _whole_number(cls, value):
-        # JSON Schema counts 3.0 as an integer; a string or a bool still is not one.
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        return value
+        return whole_number(value)
 
     @field_validator("received_at")
     @classmethod

@@ -124,3 +124,64 @@ def read_export(
                 contact_handle=f"Telegram {sender}",
                 media=media,
             )
+
+
+BOT_MEDIA = (
+    ("voice", "voice message"),
+    ("video_note", "video message"),
+    ("video", "video"),
+    ("audio", "audio file"),
+    ("animation", "animation"),
+    ("photo", "photo"),
+    ("location", "location"),
+    ("contact", "contact card"),
+    ("poll", "poll"),
+)
+
+
+def _bot_media(message: dict) -> tuple[str, ...]:
+    found = []
+    for key, label in BOT_MEDIA:
+        if message.get(key):
+            value = message[key]
+            if isinstance(value, dict) and value.get("duration"):
+                label += f", {value['duration']} s"
+            found.append(label)
+    if message.get("sticker"):
+        found.append(f"sticker {message['sticker'].get('emoji', '')}".strip())
+    if message.get("document") and not message.get("animation"):
+        found.append(f"file {message['document'].get('file_name', '')}".strip()[:200])
+    return tuple(found)
+
+
+def from_bot_update(update: dict) -> Message | Skipped:
+    """One Bot API Update (what a webhook receives): a private chat's message, or why not.
+
+    The sender key is the same as in a Desktop export ("telegram:user<id>"), so a person who
+    wrote before the bot went live, and was imported from an export, keeps one case.
+    """
+    where = f"update {update.get('update_id')}"
+    message = update.get("message")
+    if not isinstance(message, dict):
+        kind = next((k for k in update if k != "update_id"), "unknown")
+        return Skipped(f"not a new message ({kind})", where)
+    sender, chat = message.get("from") or {}, message.get("chat") or {}
+    if chat.get("type") != "private":
+        return Skipped("not a private chat", where)
+    if sender.get("is_bot") or not sender.get("id"):
+        return Skipped("sent by a bot", where)
+    text = message.get("text") or message.get("caption") or ""
+    media = _bot_media(message)
+    if not text.strip() and not media:
+        return Skipped("empty message", where)
+    name = " ".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p)
+    handle = f"@{sender['username']}" if sender.get("username") else f"Telegram user{sender['id']}"
+    return Message(
+        message_id=f"telegram-bot:{chat.get('id')}:{message.get('message_id')}",
+        sender_key=f"telegram:user{sender['id']}",
+        received_at=datetime.fromtimestamp(int(message.get("date") or 0), tz=UTC),
+        text=text,
+        names=(name,) if name else (),
+        contact_handle=handle,
+        media=media,
+    )

@@ -55,7 +55,11 @@ class CoordinatorToken:
         return SECRET
 
     def set(self, case, data, context):
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+        case.headers = {
+            **(case.headers or {}),
+            "Authorization": f"Bearer {data}",
+            "X-Telegram-Bot-Api-Secret-Token": data,
+        }
 
 
 @pytest.fixture

@@ -103,6 +103,12 @@ def _case_to_follow(request, payload: RequestIn) -> tuple[Case | None, bool]:
 def create_request(request, payload: RequestIn, idempotency_key: IdempotencyKey = None):
     """A first request opens a case as the web's intake form does, except that the token's
     owner is not assigned to it; with `case_id` or a known `sender_key` it joins that case."""
+    status, body = log_api_request(request, payload)
+    return Status(status, body)
+
+
+def log_api_request(request, payload: RequestIn) -> tuple[int, dict]:
+    """(201, status) for a request logged now; (200, status) for a message_id seen before."""
     data = {**payload.as_intake_data(), "request_id": uuid.uuid4()}
     owner = request.auth
     seen = message_hash(owner, payload.message_id) if payload.message_id else None
@@ -114,7 +120,7 @@ def create_request(request, payload: RequestIn, idempotency_key: IdempotencyKey 
                 .first()
             )
             if earlier is not None:
-                return Status(200, _status_of(earlier.request))
+                return 200, _status_of(earlier.request)
         case, opened_here = _case_to_follow(request, payload)
         if case is None:
             # No one typed these names: assigning the token's owner would give that account,
@@ -130,7 +136,7 @@ def create_request(request, payload: RequestIn, idempotency_key: IdempotencyKey 
                 key_hash=sender_key_hash(owner, payload.sender_key),
                 defaults={"case": case},
             )
-    return Status(201, _status_of(req))
+    return 201, _status_of(req)
 
 
 @router.get(
