@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from passage.accounts.views import home
-from passage.api.api import api
+from passage.api.api import api, unknown_route
 
 urlpatterns = [
     path("", home, name="home"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("sealing/", include("passage.core.sealing.urls")),
     path("language/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", unknown_route, name="api_unknown"),
     path("api-tokens/", include("passage.api.urls")),
     path("exports/", include("passage.exports.urls")),
     path("figures/", include("passage.reports.urls")),

@@ -445,6 +445,8 @@ MATRIX = {
 API_MATRIX = {
     "api:openapi-json": ("get", None, None, {"any": expect(200)}),
     "api:api-root": ("get", None, None, {"any": expect(404)}),
+    # Any other path under /api/: a JSON 404 to everyone, signed in or not.
+    "api_unknown": ("get", None, None, {"any": expect(404)}),
     "api:create_request": (
         "post",
         None,
@@ -490,6 +492,22 @@ API_MATRIX = {
         None,
         {"any": expect(403, coordinator=200, analyst=200, anonymous=401)},
     ),
+    # The token comes in Telegram's secret-token header (sent below with the bearer one).
+    "api:telegram_webhook": (
+        "post",
+        None,
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1741000000,
+                "chat": {"id": 7, "type": "private"},
+                "from": {"id": 7, "first_name": "Kyaw"},
+                "text": "Help",
+            },
+        },  # fmt: skip
+        {"any": expect(403, coordinator=200, intake=200, anonymous=401)},
+    ),
     "api:move_case": (
         "post",
         "case",
@@ -529,6 +547,7 @@ def test_every_api_operation_is_in_the_api_matrix():
     assert {f"api:{op}" for op in operations} == API_MATRIX.keys() - {
         "api:openapi-json",
         "api:api-root",
+        "api_unknown",
     }
 
 
@@ -646,10 +665,14 @@ def test_the_api_checks_access(people, cells, url_name, scenario, role):
         "request": someone_elses_request,
     }
     kwargs = targets[kwarg]() if kwarg else {}
+    secret = None if role == "anonymous" else api_token(people[role])[1]
     headers = (
         {}
-        if role == "anonymous"
-        else {"HTTP_AUTHORIZATION": f"Bearer {api_token(people[role])[1]}"}
+        if secret is None
+        else {
+            "HTTP_AUTHORIZATION": f"Bearer {secret}",
+            "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN": secret,
+        }
     )
     client = Client(**headers)
     url = reverse(url_name, kwargs=kwargs)

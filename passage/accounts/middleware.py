@@ -12,6 +12,8 @@ OPEN_URL_NAMES = {
     "accounts:setup",
     "set_language",
     "sealing:unseal",
+    # An unknown path under /api/: answers a JSON 404, never a sign-in redirect.
+    "api_unknown",
 }
 # The REST API checks a bearer token on every call itself (passage/api/auth.py).
 # The public intake form (passage/public) is for people with no account.

@@ -3,20 +3,64 @@
 import functools
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from passage.api.endpoints import cases, requests
 from passage.api.errors import ERRORS, ApiError, error_body
+from passage.api.idempotency import idempotent
 from passage.core import audit
+
+
+def _json_not_allowed(view):
+    """Ninja answers a wrong method with a bare text 405; the API answers ErrorOut JSON."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(
+                error_body("method_not_allowed", detail=f"Allowed: {allowed}"), status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+def unknown_route(request, *args, **kwargs):
+    """Any path under /api/ that no operation has: JSON, not the web's HTML 404 page."""
+    return JsonResponse(error_body("not_found"), status=404)
 
 
 class PassageAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # Short, stable ids that clients generate method names from.
         return operation.view_func.__name__
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return urls
+
+    def get_openapi_schema(self, *args, **kwargs):
+        # Query schemas (CaseFilters …) are spread into parameters; their components would be
+        # listed unused, and a client generator makes dead classes of them.
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.get("components", {}).get("schemas", {})
+        while True:
+            text = str(schema["paths"]) + str(components)
+            unused = [n for n in components if f"#/components/schemas/{n}'" not in text]
+            if not unused:
+                return schema
+            for name in unused:
+                del components[name]
 
 
 api = PassageAPI(
@@ -72,7 +116,12 @@ def _forbidden(request, exc):
 def _invalid(request, exc: ValidationError):
     fields = []
     for problem in exc.errors[:100]:
-        where = ".".join(str(part) for part in problem.get("loc", ()))
+        # ("body", "payload", "names", 3) → "body.names.3": the parameter's name is ours, not
+        # the client's; the list index says which item.
+        loc = list(problem.get("loc", ()))
+        if loc[:1] == ["body"] and len(loc) > 1:
+            del loc[1]
+        where = ".".join(str(part) for part in loc)
         message = str(problem.get("msg", "")).removeprefix("Value error, ")
         fields.append({"field": where[:200], "message": message[:500]})
     return _error(request, "invalid", fields=fields)
@@ -141,7 +190,9 @@ def no_unknown_query(view):
 
 api.add_decorator(audited, mode="view")
 api.add_decorator(no_unknown_query, mode="operation")
+api.add_decorator(idempotent, mode="operation")
 api.add_router("/requests", requests.router, tags=["requests"])
 api.add_router("/cases", cases.router, tags=["cases"])
 api.add_router("/cases", "passage.api.endpoints.hits.router", tags=["screening"])
 api.add_router("/figures", "passage.api.endpoints.figures.router", tags=["figures"])
+api.add_router("/telegram", "passage.api.endpoints.telegram.router", tags=["bridges"])

@@ -85,6 +85,49 @@ class RequestOrigin(models.Model):
         "intake.Request", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
+    # A keyed hash of the bridge's own message id and the owner: the same message sent again,
+    # in a day or a year, is recognised and not logged twice.
+    message_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     def __str__(self) -> str:
         return f"request {self.request_id} via token {self.token_id}"
+
+
+class SenderKey(models.Model):
+    """A bridge's own stable id for a sender (a chat user id, a phone number), so its next
+    message joins the same case. Only a keyed hash (HMAC) of the id is kept, per token owner:
+    a seized database does not list who wrote in, and one owner's keys never reach another's."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key_hash"], name="api_sender_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"sender key {self.key_hash[:8]}… of user {self.owner_id}"
+
+
+class IdempotentCall(models.Model):
+    """The answer to a POST sent with an Idempotency-Key, replayed when the same token sends
+    the same key again, until `expires_at`. The key is kept as a keyed hash only."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64)
+    # Which operation and body the key was first used with: another body is a conflict.
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key_hash"], name="api_idempotent_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"idempotent call {self.key_hash[:8]}… of token {self.token_id}"

@@ -162,6 +162,8 @@ class Identity:
     age: int | None
     family_at_risk: bool
     request_notes: list[tuple]
+    # Names an integration sent that failed the name checks, as sent: for someone to verify.
+    unverified_names: list[str]
 
 
 def read_identity(actor, case: Case, *, request=None) -> Identity:
@@ -172,7 +174,9 @@ def read_identity(actor, case: Case, *, request=None) -> Identity:
     audit.record(
         actor, "person.read_identity", person, request=request, detail={"case": str(case.pk)}
     )
-    notes = [(r.received_at, r.get_channel_display(), r.notes) for r in case.requests.all()]
+    requests = list(case.requests.all())
+    notes = [(r.received_at, r.get_channel_display(), r.notes) for r in requests]
+    unverified = list(dict.fromkeys(n for r in requests for n in r.unverified_names or ()))
     return Identity(
         names=person.names,
         unit=person.unit,
@@ -181,4 +185,5 @@ def read_identity(actor, case: Case, *, request=None) -> Identity:
         age=person.age,
         family_at_risk=person.family_at_risk,
         request_notes=notes,
+        unverified_names=unverified,
     )

@@ -12,7 +12,7 @@ from passage.core import uploads
 from passage.core.access import Action, can
 from passage.exports import importing
 from passage.exports.import_forms import MappingForm, UploadForm
-from passage.exports.spreadsheet import MAX_BYTES, SheetError, read_sheet
+from passage.exports.spreadsheet import MAX_BYTES, SheetError, other_sheets, read_sheet
 
 PREVIEW_ROWS = 10
 MAX_PROBLEMS_SHOWN = 200
@@ -39,10 +39,21 @@ def upload(request):
                 raise SheetError(uploads.too_large_message())
             if sheet.size > MAX_BYTES:
                 raise SheetError(_("The file is larger than 5 MB. Split it and upload the parts."))
-            header, rows = read_sheet(sheet.name, sheet.read())
+            data = sheet.read()
+            header, rows = read_sheet(sheet.name, data)
         except SheetError as exc:
             form.add_error("sheet", str(exc))
         else:
+            skipped = other_sheets(sheet.name, data)
+            if skipped:
+                messages.info(
+                    request,
+                    _(
+                        "Only the first sheet is read. Left out: %(sheets)s (in a survey export, "
+                        "repeat groups such as family members)."
+                    )
+                    % {"sheets": ", ".join(skipped[:20])},
+                )
             batch = importing.start_import(
                 request.user,
                 header,
@@ -58,10 +69,17 @@ def upload(request):
 def review(request, batch_id):
     batch = importing.get_batch_or_404(request.user, batch_id)
     header = batch.content["header"]
-    form = MappingForm(request.POST or None, initial=batch.mapping, header=header)
+    form = MappingForm(
+        request.POST or None,
+        initial=batch.mapping,
+        header=header,
+        unknown=importing.unknown_values(batch),
+        values=batch.content.get("values"),
+    )
     if request.method == "POST" and form.is_valid():
-        batch.mapping = {k: v for k, v in form.cleaned_data.items() if v != ""}
+        batch.mapping = form.mapping()
         batch.save(update_fields=["mapping"])
+        importing.set_value_map(batch, form.value_map())
         if "commit" in request.POST:
             try:
                 count = importing.commit_import(request.user, batch, request=request)
@@ -70,9 +88,12 @@ def review(request, batch_id):
             else:
                 messages.success(request, _("%(n)d cases imported.") % {"n": count})
                 return redirect("cases:queue")
+        if "commit" not in request.POST:
+            # The columns may have changed: ask about the values of the new ones.
+            return redirect("exports:import_review", batch_id=batch.pk)
     check = importing.check_rows(batch)
     preview = [
-        [_shown(row.get(k)) for k in importing.TARGETS] for row in check.cleaned[:PREVIEW_ROWS]
+        [_shown(row.get(k)) for k in importing.FORM_TARGETS] for row in check.cleaned[:PREVIEW_ROWS]
     ]
     return render(
         request,
@@ -83,6 +104,6 @@ def review(request, batch_id):
             "check": check,
             "problems": check.problems[:MAX_PROBLEMS_SHOWN],
             "preview": preview,
-            "targets": [(k, label) for k, (label, _w) in importing.TARGETS.items()],
+            "targets": [(k, importing.TARGETS[k][0]) for k in importing.FORM_TARGETS],
         },
     )

@@ -30,6 +30,18 @@ class ImportBatch(models.Model):
         return f"import {self.pk} ({self.row_count} rows)"
 
 
+class ImportedSubmission(models.Model):
+    """A survey row (KoboToolbox/ODK `_uuid`) already imported, as a keyed hash: importing the
+    same export again skips it. The case it became goes with it when the case is deleted."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"imported submission {self.key_hash[:8]}…"
+
+
 class ExportJob(models.Model):
     """A large export built by the task worker. What to export is kept; the file is written
     encrypted under `file_key`, a random key of this job alone, so blanking the key (at expiry)

@@ -9,7 +9,10 @@ from openpyxl import load_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_COLUMNS = 60
+# Field-survey exports (KoboToolbox, ODK) have a column per question plus their meta columns.
+MAX_COLUMNS = 250
+# Memory stays bounded however wide and long the sheet: rows × columns of kept cells.
+MAX_CELLS = 500_000
 MAX_CELL = 10_000  # longer than any field allows, so the row check names the problem
 
 
@@ -81,8 +84,24 @@ def read_sheet(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
                 _("The sheet has more than %(n)d rows. Split it and upload the parts.")
                 % {"n": MAX_ROWS}
             )
+        if (len(rows) + 1) * len(header) > MAX_CELLS:
+            raise SheetError(
+                _("The sheet has more than %(n)d cells. Split it and upload the parts.")
+                % {"n": MAX_CELLS}
+            )
         cells = (cells + [""] * len(header))[: len(header)]
         rows.append([c[:MAX_CELL] for c in cells])
     if header is None:
         raise SheetError(_("The file is empty."))
     return header, rows
+
+
+def other_sheets(name: str, data: bytes) -> list[str]:
+    """The names of an XLSX workbook's sheets after the first, which are not read: a survey
+    export puts each repeat group on a sheet of its own."""
+    if not name.lower().endswith(".xlsx"):
+        return []
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True).sheetnames[1:]
+    except Exception:  # read_sheet already said what is wrong with the file
+        return []

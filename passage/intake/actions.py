@@ -18,6 +18,8 @@ PERSON_FIELDS = ("rank", "branch", "unit", "region", "township", "age", "family_
 
 def _request_on(case: Case, person: Person, actor, data: dict) -> Request:
     return Request.objects.create(
+        # A caller may choose the id (the API does, to answer with it); else a new one.
+        **({"id": data["request_id"]} if data.get("request_id") else {}),
         person=person,
         case=case,
         channel=data["channel"],
@@ -25,6 +27,7 @@ def _request_on(case: Case, person: Person, actor, data: dict) -> Request:
         language=data["language"],
         urgency=data["urgency"],
         notes=data.get("notes", ""),
+        unverified_names=data.get("unverified_names") or None,
         logged_by=actor,
     )
 
@@ -58,15 +61,26 @@ def log_new_request(actor, data: dict, *, request=None, assign_logger: bool = Tr
         if assign_logger:
             assign_request_logger(actor, case, request=request)
         TimelineEntry.objects.create(case=case, actor=actor, kind=TimelineEntry.Kind.REQUEST)
-        audit.record(actor, "request.create", req, request=request, detail={"case": str(case.pk)})
+        detail = {"case": str(case.pk), "names_set_aside": len(data.get("unverified_names") or ())}
+        audit.record(actor, "request.create", req, request=request, detail=detail)
         # In the transaction: a person is never saved without their blind-index rows and hits.
         screen_case(actor, case, trigger="intake", request=request)
     return case
 
 
-def log_follow_up_request(actor, case: Case, data: dict, *, request=None) -> Case:
-    """Another request about a known person, attached to their case; new aliases are added."""
-    if not can(actor, Action.LOG_REQUEST, case):
+def log_follow_up_request(
+    actor, case: Case, data: dict, *, request=None, same_channel: bool = False
+) -> Case:
+    """Another request about a known person, attached to their case; new aliases are added.
+
+    `same_channel` is for an integration adding to a case it opened itself (the API checks that
+    the token logged a request on it): its owner is not assigned to such cases, yet the channel
+    already knows who wrote, so it may add what the same sender writes next.
+    """
+    allowed = can(actor, Action.LOG_REQUEST, case) or (
+        same_channel and can(actor, Action.LOG_REQUEST)
+    )
+    if not allowed:
         raise PermissionDenied
     with transaction.atomic():
         person = case.person
@@ -94,7 +108,11 @@ def log_follow_up_request(actor, case: Case, data: dict, *, request=None) -> Cas
             request=request,
             # How many names it added: passage/screening/alerts.py flags a case whose follow-ups
             # keep adding names (someone trying names against the watchlist).
-            detail={"case": str(case.pk), "person_fields_changed": changed}
+            detail={
+                "case": str(case.pk),
+                "person_fields_changed": changed,
+                "names_set_aside": len(data.get("unverified_names") or ()),
+            }
             | ({"new_names": len(new_names)} if new_names else {}),
         )
         screen_case(actor, case, trigger="intake", request=request)

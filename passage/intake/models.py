@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passage.cases.vocab import Channel, Language, Urgency
 from passage.core.choices import ChoiceLabelsMixin
-from passage.core.fields import EncryptedTextField
+from passage.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class Request(ChoiceLabelsMixin, models.Model):
@@ -28,6 +28,10 @@ class Request(ChoiceLabelsMixin, models.Model):
         _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
     )
     notes = EncryptedTextField(_("notes"), blank=True, default="")
+    # Names that came in through an integration but failed the name checks (an emoji in a
+    # display name, two scripts in one): kept as sent, sealed, unverified, for the intake
+    # officer to read and retype; never screened or matched. Null when there are none.
+    unverified_names = EncryptedJSONField(_("unverified names"), null=True, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

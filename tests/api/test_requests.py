@@ -67,19 +67,57 @@ def test_the_status_is_coarse(people, bridge):
 
 
 def test_bad_input_gets_field_messages_and_changes_nothing(people, bridge):
-    response = post(bridge, {**BODY, "names": ["Kyaw\u0000Htoo"], "age": 7, "channel": "pigeon"})
+    response = post(bridge, {**BODY, "notes": "a\u0000b", "age": 7, "channel": "pigeon"})
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "invalid"
     fields = {f["field"] for f in body["fields"]}
-    assert {"body.payload.names", "body.payload.age", "body.payload.channel"} <= fields
+    assert {"body.notes", "body.age", "body.channel"} <= fields
     assert not Case.objects.exists()
 
 
-def test_mixed_scripts_in_one_name_are_refused(bridge):
-    response = post(bridge, {**BODY, "names": ["Kyaw ထူး"]})
+def test_a_list_error_names_the_item(bridge):
+    response = post(bridge, {**BODY, "names": ["Kyaw Htoo", "A" * 101]})
     assert response.status_code == 422
-    assert "mixes Burmese and Latin" in response.json()["fields"][0]["message"]
+    assert [f["field"] for f in response.json()["fields"]] == ["body.names.1"]
+
+
+BAD_NAMES = ["🇲🇲 Kyaw Htoo", "ဇော်မင်း Zaw", "Kyaw\u0000Htoo", "<b>Zaw</b>"]
+
+
+def test_names_that_fail_the_checks_are_set_aside_and_the_message_still_arrives(people, bridge):
+    response = post(bridge, {**BODY, "names": [*BAD_NAMES, "Kyaw Htoo"]})
+    assert response.status_code == 201, response.content
+    assert response.json()["names_set_aside"] == len(BAD_NAMES)
+    req = Request.objects.get(pk=response.json()["id"])
+    assert req.notes == BODY["notes"]
+    assert req.case.person.names == ["Kyaw Htoo"]
+    # Kept as sent, sealed: the database holds ciphertext only.
+    assert req.unverified_names == BAD_NAMES
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT unverified_names FROM intake_request WHERE id = %s", [req.pk.hex])
+        stored = cursor.fetchone()[0]
+    assert "Zaw" not in stored and "ဇော်" not in stored
+    created = AuditRecord.objects.get(action="request.create")
+    assert created.detail["names_set_aside"] == len(BAD_NAMES)
+
+
+def test_bidi_marks_in_chat_text_are_dropped_not_refused(bridge):
+    body = {**BODY, "names": ["\u2068Kyaw Htoo\u2069"], "notes": "Help \u200fnow\u202e"}
+    response = post(bridge, body)
+    assert response.status_code == 201, response.content
+    req = Request.objects.get(pk=response.json()["id"])
+    assert req.notes == "Help now"
+    assert req.case.person.names == ["Kyaw Htoo"]
+    assert response.json()["names_set_aside"] == 0
+
+
+def test_a_unix_number_is_not_taken_as_a_time(bridge):
+    response = post(bridge, {**BODY, "received_at": 1_700_000_000})
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "body.received_at"
 
 
 def test_a_future_time_is_refused(bridge):
@@ -101,3 +139,15 @@ def test_an_owner_who_may_not_log_requests_gets_403(people):
     response = post(client, BODY)
     assert response.status_code == 403 and response.json()["error"] == "forbidden"
     assert not Case.objects.exists()
+
+
+def test_the_intake_officer_sees_the_names_set_aside_on_the_case_page(people, bridge):
+    from tests.conftest import signed_in
+
+    case_id = post(bridge, {**BODY, "names": ["🇲🇲 Kyaw Htoo"]}).json()["case_id"]
+    case = Case.objects.get(pk=case_id)
+    case.assignees.add(people["intake"])
+    page = signed_in(people["intake"]).get(reverse("cases:detail", args=[case.pk]))
+    html = page.content.decode()
+    assert "Names set aside: not verified" in html
+    assert "<bdi>🇲🇲 Kyaw Htoo</bdi>" in html

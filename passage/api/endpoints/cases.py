@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from passage.api.auth import TokenAuth
 from passage.api.errors import ApiError, responses
+from passage.api.idempotency import IdempotencyKey
 from passage.api.schemas import CaseDetailOut, CaseListOut, CaseOut, MoveIn, StageCode
 from passage.api.scopes import Scope
 from passage.cases import actions
@@ -104,11 +105,12 @@ def read_case(request, case_id: UUID):
         "forbidden",
         "not_found",
         "move_refused",
+        "idempotency_conflict",
         "invalid",
     ),
     summary="Move a case to another stage",
 )
-def move_case(request, case_id: UUID, payload: MoveIn):
+def move_case(request, case_id: UUID, payload: MoveIn, idempotency_key: IdempotencyKey = None):
     """The same rules as the web: allowed moves from this stage, for the owner's role."""
     case = get_case_or_404(request.auth, case_id, Action.TRANSITION)
     try:

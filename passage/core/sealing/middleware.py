@@ -20,8 +20,20 @@ SETUP_PATHS = ("/accounts/setup/",)
 def sealed_response(request, *, missing_keyring: bool = False) -> HttpResponse:
     if request.path.startswith("/api/"):
         # This runs before LocaleMiddleware: take the request's language (else English) here.
+        # The API's ErrorOut shape, code "sealed" (passage.api.errors lists it; core cannot
+        # import the API).
         with translation.override(translation.get_language_from_request(request)):
-            return JsonResponse({"detail": translation.gettext("Passage is sealed.")}, status=503)
+            body = {
+                "error": "sealed",
+                "message": translation.gettext(
+                    "Passage is sealed. Try again after Retry-After seconds."
+                ),
+                "detail": None,
+                "fields": None,
+            }
+        response = JsonResponse(body, status=503)
+        response["Retry-After"] = "60"
+        return response
     html = render_to_string(
         "sealing/sealed.html", {"missing_keyring": missing_keyring}, request=None
     )
