@@ -72,7 +72,9 @@ def purged_public_case(people, cells):
     assert Hit.objects.filter(case=later, other_case=case).exists()
     # A timeline note and an after-care statement that repeat identity details.
     move_case(people["coordinator"], case, "vetting", note=f"Called {IDENTITY['contact_handle']}")
-    Statement.objects.create(case=case, text=IDENTITY["message"], consent="private", recorded_by=people["caseworker"])
+    Statement.objects.create(
+        case=case, text=IDENTITY["message"], consent="private", recorded_by=people["caseworker"]
+    )
     Case.objects.filter(pk=case.pk).update(is_open=False, stage="closed")
     purge = actions.request_purge(people["coordinator"], case, reason="she asked us to")
     actions.approve_purge(people["outsider_coordinator"], purge)
