@@ -13,6 +13,9 @@ from tests.conftest import signed_in
 from tests.screening.helpers import make_hit
 from tests.vetting.helpers import pending_clearance, second_coordinator
 
+# The tests match English messages; an earlier Burmese request may leave Burmese active.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 @pytest.fixture
 def hit(people, cells):
