@@ -290,6 +290,12 @@ STATICFILES_DIRS = [BASE_DIR / "passage" / "static"]
 PUBLIC_DAILY_LIMIT = env_int("PASSAGE_PUBLIC_DAILY_LIMIT", 300)
 if PUBLIC_DAILY_LIMIT < 1:
     raise ImproperlyConfigured("PASSAGE_PUBLIC_DAILY_LIMIT must be at least 1")
+# At most this many receipt hashes (Argon2id, 64 MiB each) run at once in one process; a request
+# that waits longer than PUBLIC_ARGON2_WAIT_SECONDS for a slot gets "busy, try again" (503).
+PUBLIC_ARGON2_SLOTS = env_int("PASSAGE_PUBLIC_ARGON2_SLOTS", 2)
+PUBLIC_ARGON2_WAIT_SECONDS = env_int("PASSAGE_PUBLIC_ARGON2_WAIT_SECONDS", 5)
+if PUBLIC_ARGON2_SLOTS < 1:
+    raise ImproperlyConfigured("PASSAGE_PUBLIC_ARGON2_SLOTS must be at least 1")
 
 # Static files (CSS, the Burmese font) are served straight from the package by WhiteNoise's
 # finders; set PASSAGE_STATIC_ROOT only to run `collectstatic` for a front proxy.

@@ -56,6 +56,13 @@ def _render(request, template, context, status=200):
     return render(request, template, context, status=status)
 
 
+def _busy(request):
+    """Too many receipts are being made or checked at once: say so, and when to come back."""
+    response = _render(request, "public/busy.html", {}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
 def _token_error(form, exc):
     form.add_error(None, str(exc))
 
@@ -78,6 +85,8 @@ def start(request):
             _token_error(form, exc)
         except sealed_box.BoxError:
             return _render(request, "public/unavailable.html", {}, status=503)
+        except receipts.Busy:
+            return _busy(request)
         else:
             return _render(request, "public/receipt.html", {"receipt": receipt})
     if request.method == "POST":
@@ -105,6 +114,8 @@ def check(request):
             )
         except tokens.TokenError as exc:
             _token_error(form, exc)
+        except receipts.Busy:
+            return _busy(request)
         else:
             if source is not None:
                 return _messages_page(request, source)
