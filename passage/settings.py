@@ -269,6 +269,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No row per sign-in and sign-out (address, browser, time to the microsecond): the audit chain
+# already records each sign-in. Failed attempts keep only what lock-out needs (accounts/lockout.py).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HANDLER = "passage.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "passage.core.audit.lockout_address"
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Passage"
