@@ -162,7 +162,10 @@ SCREENING_CANDIDATE_CAP = env_int("PASSAGE_SCREENING_CANDIDATE_CAP", 100)
 if SCREENING_CANDIDATE_CAP < 10:
     raise ImproperlyConfigured("PASSAGE_SCREENING_CANDIDATE_CAP must be at least 10")
 
-ROOT_URLCONF = "passage.urls"
+# A process that serves only /public/ (an onion service's backend, or just a second process so a
+# flood of the form cannot slow the staff pages): passage/public_only_urls.py.
+PUBLIC_ONLY = env_bool("PASSAGE_PUBLIC_ONLY", False)
+ROOT_URLCONF = "passage.public_only_urls" if PUBLIC_ONLY else "passage.urls"
 WSGI_APPLICATION = "passage.wsgi.application"
 
 TEMPLATES = [

@@ -168,6 +168,11 @@ def send_more(request):
     return _messages_page(request, source, form=form, status=400)
 
 
+def not_found(request, exception=None):
+    """The 404 page of a public-only process: the staff pages' one links to pages it has not."""
+    return _render(request, "public/404.html", {}, status=404)
+
+
 # --- staff -----------------------------------------------------------------------------------
 
 

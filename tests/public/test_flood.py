@@ -146,3 +146,32 @@ def test_concurrent_first_messages_on_sqlite_get_no_server_error(site):  # noqa:
     assert 500 not in statuses, (sorted(statuses), site.logs()[-3000:])
     assert set(statuses) <= {200, 503}
     assert statuses.count(200) >= 1
+
+
+def _status(url: str) -> int:
+    try:
+        return urllib.request.urlopen(url, timeout=10).status  # noqa: S310
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0  # not listening yet
+
+
+def test_a_public_only_process_serves_the_form_while_sealed_and_nothing_else(site):  # noqa: F811
+    # Unsealed once by the staff process (so the organisation's key pair exists), then sealed.
+    site.start("serve", "--bind", f"127.0.0.1:{site.port}")
+    base = f"http://127.0.0.1:{site.port}"
+    assert site.wait_for(lambda: _status(f"{base}/public/") == 200), site.logs()
+    site.unseal()
+    site.run("seal")
+    public_port = site.port + 1 if site.port < 65000 else site.port - 1
+    site.start("serve", "--public-only", "--bind", f"127.0.0.1:{public_port}")
+    public = f"http://127.0.0.1:{public_port}"
+    assert site.wait_for(lambda: _status(f"{public}/public/") == 200), site.logs()
+    assert _status(f"{public}/public/check/") == 200
+    for staff in ("/", "/accounts/login/", "/sealing/unseal/", "/api/v1/cases", "/public-inbox/"):
+        assert _status(public + staff) == 404, staff
+    token = _fetch_token(public)
+    time.sleep(tokens.MIN_FILL_SECONDS + 0.5)
+    assert _post(public, token) == 200  # a first message, taken while sealed
+    assert _status(f"{public}/static/passage/css/passage.css") == 200
