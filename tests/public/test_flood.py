@@ -169,7 +169,7 @@ def test_a_public_only_process_serves_the_form_while_sealed_and_nothing_else(sit
     public = f"http://127.0.0.1:{public_port}"
     assert site.wait_for(lambda: _status(f"{public}/public/") == 200), site.logs()
     assert _status(f"{public}/public/check/") == 200
-    for staff in ("/", "/accounts/login/", "/sealing/unseal/", "/api/v1/cases", "/public-inbox/"):
+    for staff in ("/", "/accounts/sign-in/", "/sealing/unseal/", "/api/v1/cases", "/public-inbox/"):
         assert _status(public + staff) == 404, staff
     token = _fetch_token(public)
     time.sleep(tokens.MIN_FILL_SECONDS + 0.5)
