@@ -32,9 +32,7 @@ def public_syllable_ranking() -> list[str]:
 def test_digest_frequencies_name_the_common_syllables_without_any_key(capsys):
     load_demo_data(cases=200, seed=11)
     # What a seized database shows: digests and how many rows carry each. No key needed.
-    seen = list(
-        BlindKey.objects.values("digest").annotate(n=Count("id")).order_by("-n", "digest")
-    )
+    seen = list(BlindKey.objects.values("digest").annotate(n=Count("id")).order_by("-n", "digest"))
     rows = sum(d["n"] for d in seen)
     top = [d["digest"] for d in seen[:10]]
     # Only the test, holding the key, can say which syllable each digest stands for.
