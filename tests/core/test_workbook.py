@@ -8,6 +8,7 @@ import tracemalloc
 import zipfile
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from passage.exports.spreadsheet import SheetError, read_sheet
@@ -20,6 +21,13 @@ def _read_cases(data: bytes):
 
 def _read_watchlist(data: bytes):
     return read_table("list.xlsx", data)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are checked in English, whatever language an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 READERS = [
