@@ -176,7 +176,10 @@ SCREENING_FOLLOW_UP_NAMES_FLAG = env_int("PASSAGE_SCREENING_FOLLOW_UP_NAMES_FLAG
 if SCREENING_FOLLOW_UP_NAMES_FLAG < 1:
     raise ImproperlyConfigured("PASSAGE_SCREENING_FOLLOW_UP_NAMES_FLAG must be at least 1")
 
-ROOT_URLCONF = "passage.urls"
+# A process that serves only /public/ (an onion service's backend, or just a second process so a
+# flood of the form cannot slow the staff pages): passage/public_only_urls.py.
+PUBLIC_ONLY = env_bool("PASSAGE_PUBLIC_ONLY", False)
+ROOT_URLCONF = "passage.public_only_urls" if PUBLIC_ONLY else "passage.urls"
 WSGI_APPLICATION = "passage.wsgi.application"
 
 TEMPLATES = [
@@ -295,6 +298,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No row per sign-in and sign-out (address, browser, time to the microsecond): the audit chain
+# already records each sign-in. Failed attempts keep only what lock-out needs (accounts/lockout.py).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HANDLER = "passage.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "passage.core.audit.lockout_address"
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Passage"
@@ -316,6 +325,12 @@ STATICFILES_DIRS = [BASE_DIR / "passage" / "static"]
 PUBLIC_DAILY_LIMIT = env_int("PASSAGE_PUBLIC_DAILY_LIMIT", 300)
 if PUBLIC_DAILY_LIMIT < 1:
     raise ImproperlyConfigured("PASSAGE_PUBLIC_DAILY_LIMIT must be at least 1")
+# At most this many receipt hashes (Argon2id, 64 MiB each) run at once in one process; a request
+# that waits longer than PUBLIC_ARGON2_WAIT_SECONDS for a slot gets "busy, try again" (503).
+PUBLIC_ARGON2_SLOTS = env_int("PASSAGE_PUBLIC_ARGON2_SLOTS", 2)
+PUBLIC_ARGON2_WAIT_SECONDS = env_int("PASSAGE_PUBLIC_ARGON2_WAIT_SECONDS", 5)
+if PUBLIC_ARGON2_SLOTS < 1:
+    raise ImproperlyConfigured("PASSAGE_PUBLIC_ARGON2_SLOTS must be at least 1")
 
 # Static files (CSS, the Burmese font) are served straight from the package by WhiteNoise's
 # finders; set PASSAGE_STATIC_ROOT only to run `collectstatic` for a front proxy.

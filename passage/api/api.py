@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from passage.api import refusals
 from passage.api.endpoints import cases, requests
 from passage.api.errors import ERRORS, ApiError, error_body
 from passage.api.idempotency import idempotent
@@ -149,13 +150,10 @@ def audited(run):
                 "status": status,
                 **{key: str(value) for key, value in kwargs.items()},
             }
-            audit.record(
-                token.owner if token else None,
-                "api.call" if token else "api.refused",
-                token,
-                request=request,
-                detail=detail,
-            )
+            if token is None:
+                refusals.record_refusal(request, detail)
+            else:
+                audit.record(token.owner, "api.call", token, request=request, detail=detail)
 
     return wrapper
 

@@ -131,3 +131,20 @@ class IdempotentCall(models.Model):
 
     def __str__(self) -> str:
         return f"idempotent call {self.key_hash[:8]}… of token {self.token_id}"
+class RefusalWindow(models.Model):
+    """Calls without a usable token from one network in one fixed window. A flood of bogus
+    tokens raises this counter; only the first refusal of each window goes to the audit chain."""
+
+    source = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "window_start"], name="api_refusal_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.window_start:%H:%M}: {self.calls} refused"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passage.cases.lifecycle import Stage
-from passage.cases.vocab import Branch, Channel, Rank, Region, Urgency
+from passage.cases.vocab import AgeBand, Branch, Channel, Rank, Region, Urgency, age_band
 from passage.core.choices import ChoiceLabelsMixin
 from passage.core.fields import EncryptedJSONField, EncryptedTextField
 
@@ -35,12 +35,29 @@ class Person(ChoiceLabelsMixin, models.Model):
         choices=Region.choices,
         default=Region.UNKNOWN,
     )
-    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    # The exact age is sealed like the identity; only its band is in clear (Person.age sets both).
+    sealed_age = EncryptedTextField(null=True, blank=True)  # null: added to existing rows
+    age_band = models.CharField(
+        "age band", max_length=8, choices=AgeBand.choices, blank=True, default=""
+    )
+    # Ages saved before bands existed, in clear until the person is next saved with an age.
+    legacy_age = models.PositiveSmallIntegerField(null=True, blank=True)
     family_at_risk = models.BooleanField(_("family at risk"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.pseudonym
+
+    @property
+    def age(self) -> int | None:
+        """The exact age (needs Passage unsealed, like every identity field)."""
+        return int(self.sealed_age) if self.sealed_age else self.legacy_age
+
+    @age.setter
+    def age(self, value: int | None) -> None:
+        self.sealed_age = None if value is None else str(int(value))
+        self.age_band = age_band(value)
+        self.legacy_age = None
 
 
 class CaseQuerySet(models.QuerySet):

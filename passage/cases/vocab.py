@@ -122,3 +122,32 @@ class Language(models.TextChoices):
     BURMESE = "my", _("Burmese")
     ENGLISH = "en", _("English")
     OTHER = "other", _("Other")
+
+
+class AgeBand(models.TextChoices):
+    """What stays in clear of a person's age: the band, for triage filters and figures. The exact
+    age is sealed with the identity (Person.age)."""
+
+    UNDER_18 = "0-17", "<18"
+    FROM_18 = "18-24", "18–24"
+    FROM_25 = "25-34", "25–34"
+    FROM_35 = "35-44", "35–44"
+    FROM_45 = "45-54", "45–54"
+    FROM_55 = "55+", "55+"
+
+
+# (band, lowest age, highest age) in order; the migration that brought bands uses it too.
+AGE_BANDS = [
+    (AgeBand.UNDER_18, 0, 17),
+    (AgeBand.FROM_18, 18, 24),
+    (AgeBand.FROM_25, 25, 34),
+    (AgeBand.FROM_35, 35, 44),
+    (AgeBand.FROM_45, 45, 54),
+    (AgeBand.FROM_55, 55, 200),
+]
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return ""
+    return next(band for band, low, high in AGE_BANDS if low <= age <= high)

@@ -1,5 +1,6 @@
 """The audit chain: append a record, and verify that none was edited, deleted or reordered."""
 
+import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -32,17 +33,45 @@ def _digest(prev_hash: str, record: AuditRecord) -> str:
     return crypto.keyed_hash(CHAIN_KEY_PURPOSE, canonical.encode("utf-8"))
 
 
-def source_of(request) -> str:
-    """Where a request came from: the peer address, or the proxy-reported one if configured."""
+# A seized database must not say which household a request came from, only its network: the
+# /24 of an IPv4 address, the /48 of an IPv6 one (an office, a provider, a Tor exit's block).
+# Not a keyed hash: the only keys usable while sealed are on the seized disk too, and 2^32
+# addresses are hashed through in minutes. docs/threat-model.md, "Seized server".
+NETWORK_PREFIX = {4: 24, 6: 48}
+
+
+def network_of(address: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+    return ipaddress.ip_network(f"{ip}/{NETWORK_PREFIX[ip.version]}", strict=False)
+
+
+def client_address(request) -> str:
+    """The peer address, or the proxy-reported one if a proxy is configured (never trusted else)."""
     from django.conf import settings
 
-    if request is None:
-        return "shell"
     if settings.TRUSTED_PROXY_COUNT:
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
-            return forwarded[-settings.TRUSTED_PROXY_COUNT][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
+            return forwarded[-settings.TRUSTED_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def source_of(request) -> str:
+    """Where a request came from, as the network of its client address ("203.0.113.0/24")."""
+    if request is None:
+        return "shell"
+    network = network_of(client_address(request))
+    return str(network) if network else ""
+
+
+def lockout_address(request) -> str | None:
+    """What django-axes stores for a failed sign-in: the network's first address, not the
+    client's (AXES_CLIENT_IP_CALLABLE). Lock-out goes by username, so nothing is lost."""
+    network = network_of(client_address(request))
+    return str(network.network_address) if network else None
 
 
 def record(

@@ -5,7 +5,8 @@ import io
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from passage.core import workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -52,10 +53,9 @@ def _csv_rows(data: bytes):
 
 def _xlsx_rows(data: bytes):
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError(_("This file could not be opened as an Excel workbook (XLSX).")) from None
-    return book.worksheets[0].iter_rows(values_only=True)
+        yield from workbook.first_sheet_rows(data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except workbook.WorkbookRefused as exc:
+        raise SheetError(str(exc)) from None
 
 
 def read_sheet(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:

@@ -34,12 +34,17 @@ def submit_first(data: dict, *, token: str, language: str) -> receipts.Receipt:
     receipt = receipts.new_receipt()
     content = {f: data.get(f) for f in FIRST_FIELDS} | {"language": language}
     sealed = _seal(content)
+    # Hashed before the transaction: inside it, SQLite's write lock would be held for the whole
+    # Argon2 run and a flood would make every other writer wait, then fail "database is locked".
+    # A forged or too quick token costs us no hash.
+    tokens.check(token)
+    verifier = receipts.make_verifier(receipt.passphrase)
     with transaction.atomic():
         tokens.take_daily_place()
         tokens.spend(token)
         source = Source.objects.create(
             lookup_id=receipts.lookup_id(receipt.code_name),
-            verifier=receipts.make_verifier(receipt.passphrase),
+            verifier=verifier,
             created_on=timezone.localdate(),
         )
         Submission.objects.create(source=source, sealed=sealed, received_on=source.created_on)

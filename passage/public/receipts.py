@@ -15,6 +15,8 @@ import hmac
 import math
 import os
 import secrets
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +31,25 @@ WORDS_FILE = Path(__file__).parent / "data" / "eff_large_wordlist.txt"
 CODE_NAME_WORDS = 3
 PASSPHRASE_WORDS = 6
 _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, 64 MiB, 3 passes
+
+
+class Busy(Exception):
+    """Every Argon2 slot stayed taken while this request waited: the caller answers 503."""
+
+
+# Each hash takes 64 MiB and most of a core; a flood of the public form must not take them all
+# (nor all the server's memory) from the staff pages. One count for the whole process.
+_slots = threading.BoundedSemaphore(settings.PUBLIC_ARGON2_SLOTS)
+
+
+@contextmanager
+def _argon2_slot():
+    if not _slots.acquire(timeout=settings.PUBLIC_ARGON2_WAIT_SECONDS):
+        raise Busy
+    try:
+        yield
+    finally:
+        _slots.release()
 
 
 @cache
@@ -109,17 +130,21 @@ def lookup_id(code_name: str) -> str:
 
 
 def make_verifier(passphrase: str) -> str:
-    return _hasher.hash(normalise_passphrase(passphrase))
+    """The Argon2id hash to store; call it outside any transaction (it holds no lock, the
+    transaction would hold SQLite's write lock all the while). Raises Busy past the slots."""
+    with _argon2_slot():
+        return _hasher.hash(normalise_passphrase(passphrase))
 
 
 def check_passphrase(verifier: str | None, passphrase: str) -> bool:
     """True if it matches; an unknown code name costs the same time as a wrong passphrase."""
-    try:
-        return _hasher.verify(verifier or _dummy_verifier(), normalise_passphrase(passphrase)) and (
-            verifier is not None
-        )
-    except (VerificationError, InvalidHashError):
-        return False
+    with _argon2_slot():
+        try:
+            return _hasher.verify(
+                verifier or _dummy_verifier(), normalise_passphrase(passphrase)
+            ) and (verifier is not None)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 @cache

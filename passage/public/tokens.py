@@ -70,8 +70,9 @@ def take_daily_place() -> None:
         )
 
 
-def spend(token: str, now: float | None = None) -> None:
-    """Accept the token once, or raise TokenError. Call inside the transaction that saves."""
+def check(token: str, now: float | None = None) -> str:
+    """The token's nonce if it is signed and of the right age (not whether it was spent), or
+    raise TokenError. Cheap: run it before costly work such as an Argon2 hash."""
     now = time.time() if now is None else now
     try:
         content = signing.loads(token or "", salt=SALT)
@@ -88,6 +89,12 @@ def spend(token: str, now: float | None = None) -> None:
         )
     if age > MAX_AGE_SECONDS:
         raise TokenError(_("This form has expired. Please fill it in again."))
+    return nonce
+
+
+def spend(token: str, now: float | None = None) -> None:
+    """Accept the token once, or raise TokenError. Call inside the transaction that saves."""
+    nonce = check(token, now)
     today = timezone.localdate()
     SpentFormToken.objects.filter(spent_on__lt=today - timedelta(days=1)).delete()
     try:

@@ -56,6 +56,13 @@ def _render(request, template, context, status=200):
     return render(request, template, context, status=status)
 
 
+def _busy(request):
+    """Too many receipts are being made or checked at once: say so, and when to come back."""
+    response = _render(request, "public/busy.html", {}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
 def _token_error(form, exc):
     form.add_error(None, str(exc))
 
@@ -78,6 +85,8 @@ def start(request):
             _token_error(form, exc)
         except sealed_box.BoxError:
             return _render(request, "public/unavailable.html", {}, status=503)
+        except receipts.Busy:
+            return _busy(request)
         else:
             return _render(request, "public/receipt.html", {"receipt": receipt})
     if request.method == "POST":
@@ -105,6 +114,8 @@ def check(request):
             )
         except tokens.TokenError as exc:
             _token_error(form, exc)
+        except receipts.Busy:
+            return _busy(request)
         else:
             if source is not None:
                 return _messages_page(request, source, receipt_checked=True)
@@ -160,6 +171,11 @@ def send_more(request):
             return _messages_page(request, source, receipt_checked=False, sent=True)
     _fresh_token(form)
     return _messages_page(request, source, receipt_checked=False, form=form, status=400)
+
+
+def not_found(request, exception=None):
+    """The 404 page of a public-only process: the staff pages' one links to pages it has not."""
+    return _render(request, "public/404.html", {}, status=404)
 
 
 # --- staff -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from passage.cases.vocab import Rank
+from passage.core import workbook
 from passage.core.validation import clean_name, clean_text
 from passage.names import titles
 from passage.names.latin import fold
@@ -23,6 +24,7 @@ from .screen import perpetrator_rank
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 60  # more than COLUMNS names; past it a row is cut, not read further
 MAX_NAMES = 20
 MAX_NAME_LENGTH = 100
 MAX_SHORT = 200
@@ -83,24 +85,15 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        book.close()
+        return [
+            [_cell_text(v) for v in values]
+            for values in workbook.first_sheet_rows(
+                data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
+            )
+        ]
+    except workbook.WorkbookRefused as exc:
+        raise UnreadableFile(str(exc)) from None
 
 
 def _cell_text(value) -> str:

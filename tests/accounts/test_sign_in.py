@@ -253,3 +253,25 @@ def test_set_up_with_demo_data_shows_the_demo_accounts_once(db, monkeypatch):
     assert {a["role"] for a in accounts} >= {"admin", "vetter", "planner", "analyst"}
     assert accounts[0]["password"] in response.content.decode()
     assert client.get(reverse("accounts:enroll")).status_code == 200
+
+
+def test_axes_keeps_no_browser_no_address_and_no_sign_in_log(member):
+    # A seized database: which devices tried which accounts, and when everyone signed in.
+    from axes.models import AccessAttempt, AccessLog
+
+    client = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14; SM-A546E) Chrome/120")
+    client.post(
+        reverse("accounts:login"),
+        {"username": "member", "password": "wrong password", "token": "123456"},
+        REMOTE_ADDR="198.51.100.77",
+    )
+    attempt = AccessAttempt.objects.get(username="member")
+    assert attempt.failures_since_start == 1
+    assert attempt.user_agent == "" and attempt.http_accept == ""
+    assert attempt.ip_address == "198.51.100.0"
+    assert "123456" not in attempt.post_data and "wrong password" not in attempt.post_data
+    device = TOTPDevice.objects.get(user=member)
+    response = sign_in(client, "member", token=code_for(device))
+    assert response.status_code == 302
+    assert not AccessLog.objects.exists()
+    # Lock-out still works by username: tested by test_repeated_failures_lock_the_account.

@@ -186,3 +186,32 @@ def test_the_token_action_refuses_case_scopes_from_an_admin(people):
             people["admin"], name="x", owner=people["coordinator"], scopes=["cases:identity"]
         )
     assert not ApiToken.objects.exists()
+
+
+def test_a_flood_of_bogus_tokens_is_counted_not_audited_call_by_call(people):
+    # 200 bogus calls used to write 200 audit records; now one per network and window.
+    from passage.api.models import RefusalWindow
+
+    flood = Client(HTTP_AUTHORIZATION="Bearer psg_bogus", REMOTE_ADDR="198.51.100.7")
+    before = AuditRecord.objects.count()
+    for _ in range(60):
+        assert flood.get(CASES).status_code == 401
+    Client(HTTP_AUTHORIZATION="Bearer psg_bogus", REMOTE_ADDR="192.0.2.1").get(CASES)
+    refused = AuditRecord.objects.filter(action="api.refused")
+    assert AuditRecord.objects.count() - before == 2
+    assert sorted(refused.values_list("source", flat=True)) == ["192.0.2.0/24", "198.51.100.0/24"]
+    assert RefusalWindow.objects.get(source="198.51.100.0/24").calls == 60
+
+
+@override_settings(PASSAGE_API_REFUSAL_WINDOW_SECONDS=2)
+def test_the_next_window_audits_how_many_were_refused_in_the_last(people):
+    import time
+
+    flood = Client(HTTP_AUTHORIZATION="Bearer psg_bogus", REMOTE_ADDR="198.51.100.7")
+    time.sleep(2 - time.time() % 2 + 0.01)  # start of a window: the calls fit in it
+    for _ in range(5):
+        flood.get(CASES)
+    time.sleep(2.05)
+    flood.get(CASES)
+    last = AuditRecord.objects.filter(action="api.refused").order_by("seq").last()
+    assert [w["refused"] for w in last.detail["earlier_windows"]] == [5]

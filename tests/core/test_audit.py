@@ -84,10 +84,27 @@ def test_records_name_where_a_web_request_came_from(people, rf):
     request = rf.get("/", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="6.6.6.6")
     entry = audit.record(people["admin"], "test.event", request=request)
     # X-Forwarded-For is not trusted unless a proxy is configured.
-    assert entry.source == "10.1.2.3"
+    assert entry.source == "10.1.2.0/24"
 
 
 def test_a_configured_proxy_is_trusted_for_the_client_address(people, rf, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9")
-    assert audit.record(people["admin"], "test.event", request=request).source == "203.0.113.9"
+    assert audit.record(people["admin"], "test.event", request=request).source == "203.0.113.0/24"
+
+
+@pytest.mark.parametrize(
+    "address, kept",
+    [
+        ("198.51.100.77", "198.51.100.0/24"),
+        ("2001:db8:abcd:12:1:2:3:4", "2001:db8:abcd::/48"),
+        ("not an address", ""),
+    ],
+)
+def test_a_record_keeps_only_the_network_a_request_came_from(people, rf, address, kept):
+    # A seized database tells an office or a provider, not a household.
+    request = rf.get("/", REMOTE_ADDR=address)
+    entry = audit.record(people["admin"], "test.event", request=request)
+    assert entry.source == kept
+    assert address not in AuditRecord.objects.values_list("source", flat=True)
+    assert audit.verify().ok

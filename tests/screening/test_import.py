@@ -87,7 +87,7 @@ def test_an_unreadable_file_gets_a_clear_message(people):
     page = upload(client, "watchlist", "list.csv", "names\nJosé\n".encode("latin-1"))
     assert "not UTF-8" in page.content.decode()
     page = upload(client, "watchlist", "list.xlsx", b"not a zip")
-    assert "not a readable XLSX" in page.content.decode()
+    assert "could not be opened as an Excel workbook" in page.content.decode()
     assert not ImportBatch.objects.exists()
 
 

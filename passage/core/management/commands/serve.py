@@ -39,15 +39,30 @@ class Command(BaseCommand):
         # served the unseal page, so a second worker would stay sealed (docs/sealing.md).
         parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--public-only",
+            action="store_true",
+            default=settings.PUBLIC_ONLY,
+            help="Serve only the public intake form (/public/), e.g. behind an onion service.",
+        )
 
-    def handle(self, *args, bind, workers, threads, **options):
+    def handle(self, *args, bind, workers, threads, public_only, **options):
         harden_process()  # before any key is in memory; gunicorn's forked workers inherit it
-        if workers != 1:
+        hooks = {}
+        if public_only:
+            # Needs no key (submissions are sealed to the organisation's public key) and lends
+            # none: the key agent stays with the staff process.
+            settings.PUBLIC_ONLY, settings.ROOT_URLCONF = True, "passage.public_only_urls"
+        elif workers != 1:
             self.stderr.write(
                 f"Warning: {workers} worker processes must each be unsealed; use 1 (with threads)."
             )
-        hooks = {"post_worker_init": _start_key_agent} if workers == 1 else {}
-        self.stdout.write(f"Passage is at http://{bind}/ (Ctrl-C stops it)")
+        else:
+            hooks = {"post_worker_init": _start_key_agent}
+        where = (
+            f"http://{bind}/public/ (the public form only)" if public_only else f"http://{bind}/"
+        )
+        self.stdout.write(f"Passage is at {where} (Ctrl-C stops it)")
         _Server(
             {
                 "bind": bind,
