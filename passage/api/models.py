@@ -131,6 +131,8 @@ class IdempotentCall(models.Model):
 
     def __str__(self) -> str:
         return f"idempotent call {self.key_hash[:8]}… of token {self.token_id}"
+
+
 class RefusalWindow(models.Model):
     """Calls without a usable token from one network in one fixed window. A flood of bogus
     tokens raises this counter; only the first refusal of each window goes to the audit chain."""

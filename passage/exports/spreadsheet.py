@@ -101,7 +101,10 @@ def other_sheets(name: str, data: bytes) -> list[str]:
     export puts each repeat group on a sheet of its own."""
     if not name.lower().endswith(".xlsx"):
         return []
+    from openpyxl import load_workbook
+
     try:
+        workbook.check_zip(data)  # the same bomb checks as read_sheet, before openpyxl opens it
         return load_workbook(io.BytesIO(data), read_only=True).sheetnames[1:]
     except Exception:  # read_sheet already said what is wrong with the file
         return []
