@@ -4,6 +4,7 @@ and restored with the passphrase, holds any identity value of the purged person.
 
 import json
 
+import pytest
 from django.apps import apps
 from django.core.management import call_command
 
@@ -107,6 +108,8 @@ def test_the_public_inbox_no_longer_shows_the_purged_submission(people, cells):
     assert client.get(url).status_code == 404
 
 
+# A restore flushes the database, which PostgreSQL refuses inside a test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_after_the_purge_restored_with_the_passphrase_holds_no_identity_value(
     people, cells, tmp_path, settings
 ):
